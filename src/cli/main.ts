@@ -1,0 +1,81 @@
+/**
+ * The `pidlab` command-line entry point (Node only). Run it through
+ * bin/pidlab.mjs: `npx pidlab --help`.
+ */
+import { readFileSync } from 'node:fs';
+
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const defaultIo: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/** Commands that are planned but not implemented yet. */
+const PLANNED_COMMANDS: readonly { name: string; summary: string }[] = [
+  { name: 'run', summary: 'run a scenario on the kernel model' },
+  { name: 'grade', summary: 'grade a lesson attempt' },
+  { name: 'validate', summary: 'check scenario files' },
+  { name: 'shell', summary: 'open the lab shell in this terminal' },
+];
+
+export function readVersion(): string {
+  const pkg: unknown = JSON.parse(
+    readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+  );
+  if (typeof pkg === 'object' && pkg !== null && 'version' in pkg) {
+    return String(pkg.version);
+  }
+  return '0.0.0';
+}
+
+export function usage(): string {
+  const commands = PLANNED_COMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.summary}`).join('\n');
+  return `pidlab - PID 1 Lab: see what really happens to processes inside a container,
+on a deterministic model of the Linux kernel.
+
+Usage: pidlab [--help | --version]
+       pidlab <command> [args...]
+
+Options:
+  -h, --help     show this help and exit
+  -V, --version  print the version and exit
+
+Commands (not available yet: they arrive with later issues):
+${commands}
+
+The lab itself runs in the browser: npm start
+`;
+}
+
+export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+  const [first] = argv;
+  if (first === undefined) {
+    io.err(usage());
+    return 2;
+  }
+  if (first === '-h' || first === '--help') {
+    io.out(usage());
+    return 0;
+  }
+  if (first === '-V' || first === '--version') {
+    io.out(`pidlab ${readVersion()}\n`);
+    return 0;
+  }
+  if (first.startsWith('-')) {
+    io.err(`pidlab: unknown option '${first}'\nTry 'pidlab --help'.\n`);
+    return 2;
+  }
+  if (PLANNED_COMMANDS.some((c) => c.name === first)) {
+    io.err(
+      `pidlab: '${first}' is not available yet: it arrives with a later issue.\n` +
+        `Try 'pidlab --help'.\n`,
+    );
+    return 2;
+  }
+  io.err(`pidlab: unknown command '${first}'\nTry 'pidlab --help'.\n`);
+  return 2;
+}
