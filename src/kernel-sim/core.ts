@@ -1,0 +1,131 @@
+/**
+ * The kernel's working context: the state, the derived indexes, the trace and the event queue.
+ * The rule modules (pidns.ts, fork.ts, exit.ts, wait.ts, signal.ts, sessions.ts) are functions
+ * over a Core, as Linux's are functions over task_struct and the tasklist. "Preconditions:" in
+ * their comments name what the caller must guarantee.
+ */
+import type { Micros, NsId, TaskId } from './types.ts';
+import { InvariantViolation } from './types.ts';
+import type {
+  KernelState,
+  PidEntry,
+  PidNamespace,
+  QueueItem,
+  QueueKind,
+  Task,
+  Cgroup,
+} from './state.ts';
+import type { NewTraceEvent, TraceEvent } from './trace.ts';
+import type { ProgramRegistry } from './programs/abi.ts';
+
+export type TraceListener = (event: TraceEvent) => void;
+
+/** Finds the program behind an executable path (the simulated file system's job). */
+export type ExecutableResolver = (
+  path: string,
+) => { readonly path: string; readonly program: string } | undefined;
+
+export class Core {
+  /** Per-namespace PID table: number -> struct pid id (0 = free). Derived; rebuilt on restore. */
+  readonly pidTables = new Map<NsId, Int32Array>();
+  /** Members of each process group (key: the group's struct pid id). Derived. */
+  readonly groups = new Map<TaskId, Set<TaskId>>();
+  /** The task whose program step is running now (the kernel's `current`). */
+  current: Task | null = null;
+  tracing: boolean;
+  readonly trace: TraceEvent[] = [];
+  readonly listeners = new Set<TraceListener>();
+
+  constructor(
+    public state: KernelState,
+    readonly programs: ProgramRegistry,
+    readonly resolveExecutable: ExecutableResolver,
+    tracing: boolean,
+  ) {
+    this.tracing = tracing;
+  }
+
+  // ------------------------------------------------------------ lookups
+
+  task(id: TaskId): Task | undefined {
+    return this.state.tasks.get(id);
+  }
+
+  mustTask(id: TaskId): Task {
+    const t = this.state.tasks.get(id);
+    if (!t) throw new InvariantViolation(`no task ${id}`);
+    return t;
+  }
+
+  ns(id: NsId): PidNamespace {
+    const n = this.state.namespaces.get(id);
+    if (!n) throw new InvariantViolation(`no pid namespace ${id}`);
+    return n;
+  }
+
+  entry(id: TaskId): PidEntry | undefined {
+    return this.state.pids.get(id);
+  }
+
+  cgroup(id: Cgroup['id']): Cgroup {
+    const c = this.state.cgroups.get(id);
+    if (!c) throw new InvariantViolation(`no cgroup ${id}`);
+    return c;
+  }
+
+  // ------------------------------------------------------------ trace
+
+  emit(ev: NewTraceEvent): void {
+    const full = { ...ev, seq: this.trace.length, t: this.state.now } as TraceEvent;
+    this.trace.push(full);
+    for (const l of this.listeners) l(full);
+  }
+
+  // ------------------------------------------------------------ queue (binary heap on (at, seq))
+
+  schedule(kind: QueueKind, task: TaskId, at: Micros, token = 0, tag?: string): void {
+    const item: QueueItem =
+      tag === undefined
+        ? { at, seq: this.state.seq++, kind, task, token }
+        : { at, seq: this.state.seq++, kind, task, token, tag };
+    const q = this.state.queue;
+    q.push(item);
+    let i = q.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (before(q[p]!, item)) break;
+      q[i] = q[p]!;
+      i = p;
+    }
+    q[i] = item;
+  }
+
+  peek(): QueueItem | undefined {
+    return this.state.queue[0];
+  }
+
+  pop(): QueueItem | undefined {
+    const q = this.state.queue;
+    const top = q[0];
+    if (top === undefined) return undefined;
+    const last = q.pop()!;
+    if (q.length > 0) {
+      let i = 0;
+      const n = q.length;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && before(q[r]!, q[l]!) ? r : l;
+        if (before(last, q[c]!)) break;
+        q[i] = q[c]!;
+        i = c;
+      }
+      q[i] = last;
+    }
+    return top;
+  }
+}
+
+const before = (a: QueueItem, b: QueueItem): boolean =>
+  a.at < b.at || (a.at === b.at && a.seq < b.seq);

@@ -1,0 +1,212 @@
+/**
+ * Process exit: zombies, reparenting of orphans, the death of a namespace's init, and releasing
+ * a reaped task. Linux: kernel/exit.c (do_exit, exit_notify, forget_original_parent,
+ * find_child_reaper, find_new_reaper, reparent_leader, release_task) and
+ * kernel/pid_namespace.c (zap_pid_ns_processes).
+ */
+import type { Core } from './core.ts';
+import { InvariantViolation } from './types.ts';
+import type { RuleId } from './rules.ts';
+import type { Task } from './state.ts';
+import { DISP_IGNORE, NO_TASK } from './state.ts';
+import { SIGCHLD, SIGKILL } from './signals.ts';
+import { putPid } from './pidns.ts';
+import { doNotifyParent, sendSignal, withDisposition } from './signal.ts';
+import { killOrphanedPgrp, leaveGroup } from './sessions.ts';
+import { unchargePids } from './cgroup.ts';
+
+/** Releases the PID numbers and pids-cgroup charge of a task's extra threads (they exit first). */
+export function exitThreads(k: Core, t: Task): void {
+  if (t.threads.length === 0) return;
+  for (const id of t.threads) putPid(k, id);
+  unchargePids(k, t.cgroup, t.threads.length);
+  t.threads = [];
+}
+
+/**
+ * do_exit(): `status` is the wait status word (exitedStatus(code) or the killing signal).
+ * The process stops running, its threads go, and then:
+ * - the host's init may not exit: the kernel panics;
+ * - a namespace's init first tears its namespace down (zap_pid_ns_processes) and finishes
+ *   exiting only once every other PID of the namespace is gone;
+ * - everyone else goes straight to exit_notify().
+ */
+export function doExit(k: Core, t: Task, status: number, rule: RuleId): void {
+  if (t.exiting) return;
+  t.exiting = true;
+  t.groupExit = true;
+  t.exitStatus = status;
+  t.block = null;
+  t.wakeToken++;
+  t.timers = [];
+  t.deferred = [];
+  t.busy = false;
+  t.pending = 0n;
+  t.pendingInfo = [];
+  exitThreads(k, t);
+  if (k.tracing) k.emit({ type: 'exit', task: t.ref, status, rule });
+  if (t.id === k.state.hostInit) {
+    k.state.panicked = true;
+    if (k.tracing) k.emit({ type: 'panic', task: t.ref, rule: 'exit/global-init' });
+    return;
+  }
+  const ns = k.ns(t.ns);
+  if (ns.childReaper === t.id) {
+    zapPidNsProcesses(k, t);
+    if (ns.allocated > 1) {
+      t.block = { kind: 'zap' };
+      t.runState = 'sleeping';
+      return;
+    }
+    if (k.tracing) k.emit({ type: 'ns-empty', ns: ns.id, init: t.ref, rule: 'zap_pid_ns/wait' });
+  }
+  exitNotify(k, t);
+}
+
+/** Called when a dying init sleeping in zap_pid_ns_processes() is woken by free_pid(). */
+export function finishZap(k: Core, t: Task): void {
+  const ns = k.ns(t.ns);
+  if (t.block?.kind !== 'zap' || ns.allocated > 1) return;
+  t.block = null;
+  t.wakeToken++;
+  if (k.tracing) k.emit({ type: 'ns-empty', ns: ns.id, init: t.ref, rule: 'zap_pid_ns/wait' });
+  exitNotify(k, t);
+}
+
+/**
+ * zap_pid_ns_processes(): no new PIDs in the namespace; the init's SIGCHLD is set to SIG_IGN so
+ * its children are released as they die; SIGKILL (SEND_SIG_PRIV, cannot be blocked or dropped)
+ * to every task with a PID in the namespace (nested namespaces included), in PID order, except
+ * those already dying; then the init reaps the zombie children it already had.
+ */
+function zapPidNsProcesses(k: Core, init: Task): void {
+  const ns = k.ns(init.ns);
+  ns.adding = false;
+  init.sighand = withDisposition(init.sighand, SIGCHLD, DISP_IGNORE, 0);
+  const table = k.pidTables.get(ns.id);
+  const targets: Task[] = [];
+  if (table) {
+    for (let nr = 2; nr < table.length; nr++) {
+      const id = table[nr]!;
+      if (id === 0) continue;
+      const victim = k.task(id as Task['id']);
+      if (victim && !victim.exiting && victim.fatalSig === 0) targets.push(victim);
+    }
+  }
+  if (k.tracing)
+    k.emit({
+      type: 'ns-zap',
+      ns: ns.id,
+      init: init.ref,
+      victims: targets.length,
+      rule: 'zap_pid_ns/kill',
+    });
+  for (const victim of targets)
+    sendSignal(k, SIGKILL, victim, { sender: null, priv: true, rule: 'zap_pid_ns/kill' });
+  if (init.children) {
+    for (const id of [...init.children]) {
+      const c = k.task(id);
+      if (c && c.runState === 'zombie') releaseTask(k, c, init, 'zap_pid_ns/kill');
+    }
+  }
+}
+
+/**
+ * exit_notify(): hand the children to their new parent, check for newly orphaned stopped
+ * process groups, then notify the parent: the task becomes a zombie, or is released at once if
+ * the parent ignores SIGCHLD.
+ */
+function exitNotify(k: Core, t: Task): void {
+  forgetOriginalParent(k, t);
+  killOrphanedPgrp(k, t, null);
+  t.runState = 'zombie';
+  const parent = k.mustTask(t.parent);
+  const autoreap = doNotifyParent(k, t);
+  if (autoreap) releaseTask(k, t, parent, 'exit/autoreap');
+  else if (k.tracing)
+    k.emit({ type: 'zombie', task: t.ref, parent: parent.ref, rule: 'exit/zombie' });
+}
+
+/** find_child_reaper(): PID 1 of the exiting task's own namespace (the task itself if it is it). */
+function findChildReaper(k: Core, father: Task): Task {
+  const ns = k.ns(father.ns);
+  const reaper = k.task(ns.childReaper);
+  if (!reaper)
+    throw new InvariantViolation(
+      `namespace ${ns.id} has no child reaper while task ${father.id} exits`,
+    );
+  return reaper;
+}
+
+/**
+ * find_new_reaper(): if the father is below a subreaper (has_child_subreaper), walk up its
+ * ancestors that are in the same PID namespace level and take the first one that is a
+ * subreaper and not itself exiting; otherwise the namespace's child reaper.
+ */
+function findNewReaper(k: Core, father: Task, childReaper: Task): { reaper: Task; rule: RuleId } {
+  if (father.hasChildSubreaper) {
+    const level = k.ns(father.ns).level;
+    for (let r = k.task(father.parent); r && k.ns(r.ns).level === level; r = k.task(r.parent)) {
+      if (!r.isSubreaper) continue;
+      if (!r.exiting) return { reaper: r, rule: 'reparent/subreaper' };
+    }
+  }
+  return { reaper: childReaper, rule: 'reparent/child-reaper' };
+}
+
+/**
+ * forget_original_parent(): every child moves to the new reaper (to the end of its children
+ * list). A child with a parent-death signal gets it now; an already-exited child is reported
+ * to its new parent (reparent_leader).
+ */
+function forgetOriginalParent(k: Core, father: Task): void {
+  const kids = father.children;
+  if (!kids || kids.size === 0) return;
+  const { reaper, rule } = findNewReaper(k, father, findChildReaper(k, father));
+  if (reaper === father) return;
+  father.children = null;
+  for (const id of kids) {
+    const p = k.mustTask(id);
+    p.parent = reaper.id;
+    (reaper.children ??= new Set()).add(id);
+    if (k.tracing)
+      k.emit({ type: 'reparent', task: p.ref, from: father.ref, to: reaper.ref, rule });
+    if (p.pdeathSignal !== 0)
+      sendSignal(k, p.pdeathSignal, p, { sender: father, rule: 'reparent/pdeathsig' });
+    reparentLeader(k, father, p);
+  }
+}
+
+/**
+ * reparent_leader(): the child's exit signal is reset to SIGCHLD; if it is already a zombie the
+ * new parent is notified (and releases it at once if it ignores SIGCHLD).
+ */
+function reparentLeader(k: Core, father: Task, p: Task): void {
+  p.exitSignal = SIGCHLD;
+  if (p.runState === 'zombie' && doNotifyParent(k, p))
+    releaseTask(k, p, k.task(p.parent) ?? null, 'reparent/zombie');
+  killOrphanedPgrp(k, p, father);
+}
+
+/**
+ * release_task(): the zombie is gone. Its PIDs are freed at every level (unless still used as a
+ * process group or session ID), the pids cgroup is uncharged, and a parent waiting in wait()
+ * re-checks (it may now get ECHILD).
+ */
+export function releaseTask(k: Core, t: Task, by: Task | null, rule: RuleId): void {
+  const parent = k.task(t.parent);
+  parent?.children?.delete(t.id);
+  if (parent?.children?.size === 0) parent.children = null;
+  leaveGroup(k, t);
+  unchargePids(k, t.cgroup, 1);
+  k.state.tasks.delete(t.id);
+  const ns = k.ns(t.ns);
+  if (ns.childReaper === t.id) ns.childReaper = NO_TASK;
+  putPid(k, t.id);
+  putPid(k, t.pgrp);
+  putPid(k, t.session);
+  if (k.tracing)
+    k.emit({ type: 'reap', task: t.ref, by: by?.ref ?? null, status: t.exitStatus, rule });
+  if (parent && parent.block?.kind === 'wait')
+    k.schedule('wake', parent.id, k.state.now, parent.wakeToken);
+}

@@ -1,0 +1,241 @@
+/**
+ * Creating processes and threads, exec, and moving between PID namespaces.
+ * Linux: kernel/fork.c (copy_process), kernel/pid_namespace.c (copy_pid_ns, pidns_install),
+ * fs/exec.c (begin_new_exec, de_thread), kernel/sys.c (prctl); fork(2), execve(2), unshare(2),
+ * setns(2), prctl(2).
+ */
+import type { Core } from './core.ts';
+import type { Errno, TaskId } from './types.ts';
+import { asTaskId } from './types.ts';
+import type { RuleId } from './rules.ts';
+import type { Task } from './state.ts';
+import { NO_TASK } from './state.ts';
+import {
+  allocPid,
+  createPidNamespace,
+  findTaskByPid,
+  getPid,
+  nsIsSameOrDescendant,
+  putPid,
+} from './pidns.ts';
+import { chargePids } from './cgroup.ts';
+import { joinGroup } from './sessions.ts';
+import { flushSignalHandlers } from './signal.ts';
+import { exitThreads } from './exit.ts';
+import { isValidSignal } from './signals.ts';
+import { SIGCHLD } from './signals.ts';
+
+/** comm: the executable's base name, cut to 15 characters (TASK_COMM_LEN 16 with the NUL). */
+export const commOf = (path: string): string => (path.split('/').pop() ?? path).slice(0, 15);
+
+export const refOf = (k: Core, t: Task): Task['ref'] => {
+  const e = k.entry(t.id);
+  return { id: t.id, ns: t.ns, nums: e ? e.nums : [], comm: t.comm };
+};
+
+const failRule = (errno: Errno, cgroup: boolean): RuleId =>
+  cgroup ? 'pids_cgroup/max' : errno === 'ENOMEM' ? 'alloc_pid/ns-dead' : 'alloc_pid/exhausted';
+
+/**
+ * copy_process() for fork(): allocate the child's PIDs in the namespace the parent's children
+ * go to (pid_for_children), then charge the pids cgroup (a refusal there frees the PID again,
+ * but the allocation cursor has moved on). The child copies the parent's process group,
+ * session, credentials, signal dispositions and blocked mask; it starts with no pending
+ * signals, no parent-death signal and without the subreaper flag, though it remembers that an
+ * ancestor is a subreaper. The first process of a namespace becomes its init.
+ */
+export function copyProcess(k: Core, parent: Task, program: string, pstate: unknown): Task | Errno {
+  const nsId = parent.nsForChildren;
+  const id = asTaskId(k.state.nextTaskId++);
+  const alloc = allocPid(k, nsId, id, NO_TASK);
+  if ('errno' in alloc) {
+    if (k.tracing)
+      k.emit({
+        type: 'fork-failed',
+        parent: parent.ref,
+        errno: alloc.errno,
+        ns: alloc.ns,
+        rule: failRule(alloc.errno, false),
+      });
+    return alloc.errno;
+  }
+  if (!chargePids(k, parent.cgroup, 1)) {
+    putPid(k, id);
+    if (k.tracing)
+      k.emit({
+        type: 'fork-failed',
+        parent: parent.ref,
+        errno: 'EAGAIN',
+        ns: nsId,
+        rule: failRule('EAGAIN', true),
+      });
+    return 'EAGAIN';
+  }
+  const ns = k.ns(nsId);
+  const isInit = alloc.nums[ns.level] === 1;
+  const child: Task = {
+    id,
+    ref: { id, ns: nsId, nums: alloc.nums, comm: parent.comm },
+    ns: nsId,
+    nsForChildren: parent.nsForChildren,
+    parent: parent.id,
+    children: null,
+    pgrp: parent.pgrp,
+    session: parent.session,
+    comm: parent.comm,
+    argv: parent.argv,
+    exe: parent.exe,
+    uid: parent.uid,
+    euid: parent.euid,
+    suid: parent.suid,
+    runState: 'sleeping',
+    exiting: false,
+    exitStatus: 0,
+    exitSignal: SIGCHLD,
+    sighand: parent.sighand,
+    blocked: parent.blocked,
+    realBlocked: 0n,
+    pending: 0n,
+    pendingInfo: [],
+    isSubreaper: false,
+    hasChildSubreaper: parent.hasChildSubreaper || parent.isSubreaper,
+    unkillable: isInit,
+    groupExit: false,
+    fatalSig: 0,
+    didExec: false,
+    pdeathSignal: 0,
+    reportStop: 0,
+    reportContinued: false,
+    threads: [],
+    cgroup: parent.cgroup,
+    program,
+    pstate,
+    block: null,
+    wakeToken: 0,
+    timers: [],
+    deferred: [],
+    busy: false,
+    startTime: k.state.now,
+  };
+  if (isInit) ns.childReaper = id;
+  getPid(k, child.pgrp);
+  getPid(k, child.session);
+  k.state.tasks.set(id, child);
+  (parent.children ??= new Set()).add(id);
+  joinGroup(k, child);
+  if (k.tracing)
+    k.emit({
+      type: 'fork',
+      parent: parent.ref,
+      task: child.ref,
+      rule: isInit ? 'alloc_pid/init' : 'alloc_pid',
+    });
+  k.schedule('start', id, k.state.now, child.wakeToken);
+  return child;
+}
+
+/**
+ * Threads (clone with CLONE_THREAD): each takes a PID number at every level and a pids-cgroup
+ * charge. Not allowed once unshare(CLONE_NEWPID) has pointed children elsewhere (EINVAL).
+ */
+export function spawnThreads(k: Core, t: Task, count: number): 0 | Errno {
+  if (t.nsForChildren !== t.ns) return 'EINVAL';
+  let made = 0;
+  let result: 0 | Errno = 0;
+  for (; made < count; made++) {
+    const id = asTaskId(k.state.nextTaskId++);
+    const alloc = allocPid(k, t.ns, id, t.id);
+    if ('errno' in alloc) {
+      result = alloc.errno;
+      break;
+    }
+    if (!chargePids(k, t.cgroup, 1)) {
+      putPid(k, id);
+      result = 'EAGAIN';
+      break;
+    }
+    t.threads.push(id);
+  }
+  if (made > 0 && k.tracing)
+    k.emit({ type: 'threads', task: t.ref, count: made, rule: 'threads/pid-space' });
+  return result;
+}
+
+/**
+ * execve(): the other threads go (de_thread), handled signals reset to SIG_DFL (ignored ones stay
+ * ignored; mask and pending signals are kept), and the new program starts.
+ */
+export function execve(k: Core, t: Task, path: string, argv: readonly string[]): 0 | Errno {
+  const found = k.resolveExecutable(path);
+  if (!found || !k.programs.has(found.program)) return 'ENOENT';
+  exitThreads(k, t);
+  const previous = t.comm;
+  t.sighand = flushSignalHandlers(t.sighand);
+  t.comm = commOf(found.path);
+  t.argv = argv.length > 0 ? [...argv] : [found.path];
+  t.exe = found.path;
+  t.didExec = true;
+  t.program = found.program;
+  t.pstate = undefined;
+  t.timers = [];
+  t.busy = false;
+  t.block = null;
+  t.wakeToken++;
+  t.ref = refOf(k, t);
+  if (k.tracing)
+    k.emit({ type: 'exec', task: t.ref, previous, argv: t.argv, rule: 'exec/signals' });
+  k.schedule('start', t.id, k.state.now, t.wakeToken);
+  return 0;
+}
+
+/**
+ * unshare(CLONE_NEWPID): a new namespace below the caller's becomes the home of its later
+ * children; the caller itself stays. Only once (EINVAL), at most 32 levels (ENOSPC).
+ */
+export function unsharePid(k: Core, t: Task): 0 | Errno {
+  if (t.nsForChildren !== t.ns) return 'EINVAL';
+  const ns = createPidNamespace(k, t.ns, `pidns:${k.state.nextNsId}`);
+  if (ns === 'ENOSPC') return 'ENOSPC';
+  t.nsForChildren = ns.id;
+  if (k.tracing)
+    k.emit({ type: 'ns-create', ns: ns.id, level: ns.level, by: t.ref, rule: 'unshare/pidns' });
+  return 0;
+}
+
+/**
+ * setns() into the PID namespace of process `pid`: only the caller's own namespace or one below
+ * it (pidns_install, EINVAL otherwise); later children are created there.
+ */
+export function setnsPid(k: Core, t: Task, pid: number): 0 | Errno {
+  const target = findTaskByPid(k, pid, t.ns);
+  if (!target) return 'ESRCH';
+  if (!nsIsSameOrDescendant(k, target.ns, t.ns)) return 'EINVAL';
+  t.nsForChildren = target.ns;
+  if (k.tracing) k.emit({ type: 'ns-setns', ns: target.ns, by: t.ref, rule: 'setns/pidns' });
+  return 0;
+}
+
+/**
+ * PR_SET_CHILD_SUBREAPER: sets is_child_subreaper; turning it on marks every descendant
+ * (except those already marked and namespace inits) as having a subreaper above it.
+ */
+export function setChildSubreaper(k: Core, t: Task, on: boolean): void {
+  t.isSubreaper = on;
+  if (k.tracing) k.emit({ type: 'subreaper', task: t.ref, on, rule: 'prctl/subreaper' });
+  if (!on) return;
+  const stack: TaskId[] = [...(t.children ?? [])];
+  while (stack.length > 0) {
+    const c = k.task(stack.pop()!);
+    if (!c || c.hasChildSubreaper || c.unkillable) continue;
+    c.hasChildSubreaper = true;
+    if (c.children) stack.push(...c.children);
+  }
+}
+
+/** PR_SET_PDEATHSIG: 0 clears it; otherwise a valid signal number (EINVAL). */
+export function setPdeathsig(k: Core, t: Task, sig: number): 0 | Errno {
+  if (sig !== 0 && !isValidSignal(sig)) return 'EINVAL';
+  t.pdeathSignal = sig;
+  if (k.tracing) k.emit({ type: 'pdeathsig', task: t.ref, sig, rule: 'prctl/pdeathsig' });
+  return 0;
+}

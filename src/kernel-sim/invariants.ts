@@ -1,0 +1,124 @@
+/**
+ * Structural invariants of the model, checked after every step in the property tests
+ * (style rule 4, after gVisor's guarded state transitions and Linux's BUG_ON). Each message
+ * names what is broken, so a failing seed explains itself.
+ */
+import type { Core } from './core.ts';
+import type { NsId, TaskId } from './types.ts';
+import { NO_TASK } from './state.ts';
+
+export function checkInvariants(k: Core): string[] {
+  const bad: string[] = [];
+  const s = k.state;
+
+  // PID tables: every struct pid holds exactly one number per level, each recorded in the table.
+  const counted = new Map<NsId, number>();
+  for (const e of s.pids.values()) {
+    const ns = k.ns(e.ns);
+    if (e.nums.length !== ns.level + 1)
+      bad.push(`pid ${e.id}: ${e.nums.length} numbers for level ${ns.level}`);
+    for (let l = 0; l <= ns.level; l++) {
+      const nr = e.nums[l]!;
+      const lns = ns.chain[l]!;
+      if (!(nr > 0)) bad.push(`pid ${e.id}: number ${nr} at level ${l}`);
+      if (k.pidTables.get(lns)?.[nr] !== e.id)
+        bad.push(`pid ${e.id}: ${nr} not in the table of ns ${lns}`);
+      counted.set(lns, (counted.get(lns) ?? 0) + 1);
+    }
+    if (e.users <= 0) bad.push(`pid ${e.id}: kept with ${e.users} users`);
+  }
+  for (const [id, table] of k.pidTables) {
+    let used = 0;
+    for (let i = 0; i < table.length; i++) if (table[i] !== 0) used++;
+    if (used !== (counted.get(id) ?? 0))
+      bad.push(`ns ${id}: table has ${used} numbers, struct pids hold ${counted.get(id) ?? 0}`);
+    const ns = s.namespaces.get(id);
+    if (ns && ns.allocated !== used)
+      bad.push(`ns ${id}: pid_allocated ${ns.allocated} but ${used} in use`);
+  }
+
+  const users = new Map<TaskId, number>();
+  const addUser = (id: TaskId): void => void users.set(id, (users.get(id) ?? 0) + 1);
+  const charged = new Map<number, number>();
+
+  for (const t of s.tasks.values()) {
+    const own = s.pids.get(t.id);
+    if (!own) bad.push(`task ${t.id} (${t.comm}) has no PID`);
+    addUser(t.id);
+    addUser(t.pgrp);
+    addUser(t.session);
+    for (const th of t.threads) {
+      addUser(th);
+      if (s.pids.get(th)?.owner !== t.id) bad.push(`thread ${th} of ${t.id} has the wrong owner`);
+    }
+    charged.set(t.cgroup, (charged.get(t.cgroup) ?? 0) + 1 + t.threads.length);
+    if (!s.pids.has(t.pgrp)) bad.push(`task ${t.id}: process group ${t.pgrp} has no struct pid`);
+    if (!s.pids.has(t.session)) bad.push(`task ${t.id}: session ${t.session} has no struct pid`);
+    if (!k.groups.get(t.pgrp)?.has(t.id)) bad.push(`task ${t.id} missing from its group index`);
+
+    // Every process has a parent that knows it (the host's init has none).
+    if (t.id === s.hostInit) {
+      if (t.parent !== NO_TASK) bad.push('host init has a parent');
+    } else {
+      const p = s.tasks.get(t.parent);
+      if (!p) bad.push(`task ${t.id} (${t.comm}): parent ${t.parent} does not exist`);
+      else {
+        if (!p.children?.has(t.id)) bad.push(`task ${t.id} not among its parent's children`);
+        if (p.runState === 'zombie') bad.push(`task ${t.id}: parent ${p.id} is a zombie`);
+        if (p.exiting && p.block?.kind !== 'zap' && t.runState !== 'zombie')
+          bad.push(`task ${t.id}: parent ${p.id} has exited but still has live children`);
+      }
+    }
+    for (const c of t.children ?? []) {
+      if (s.tasks.get(c)?.parent !== t.id)
+        bad.push(`task ${t.id} lists child ${c} whose parent is elsewhere`);
+    }
+    if (t.runState === 'zombie' && t.children && t.children.size > 0)
+      bad.push(`zombie ${t.id} has children`);
+    if (t.runState === 'zombie' && !t.exiting) bad.push(`zombie ${t.id} not marked exiting`);
+
+    // Nothing lives on in a namespace whose init is gone (unless the teardown is under way).
+    const ns = k.ns(t.ns);
+    for (let l = 1; l <= ns.level; l++) {
+      const lns = k.ns(ns.chain[l]!);
+      if (lns.adding) continue;
+      const init = s.tasks.get(lns.childReaper);
+      if (!init || init.block?.kind !== 'zap')
+        bad.push(`task ${t.id} survives in dead namespace ${lns.id}`);
+    }
+    const isReaper = k.ns(t.ns).childReaper === t.id;
+    if (t.unkillable !== isReaper)
+      bad.push(`task ${t.id}: SIGNAL_UNKILLABLE ${t.unkillable} but reaper ${isReaper}`);
+  }
+
+  for (const [id, n] of users) {
+    const e = s.pids.get(id);
+    if (e && e.users !== n) bad.push(`pid ${id}: ${e.users} users recorded, ${n} found`);
+  }
+  for (const e of s.pids.values()) if (!users.has(e.id)) bad.push(`pid ${e.id} kept with no user`);
+
+  for (const [pgrp, members] of k.groups) {
+    for (const m of members)
+      if (s.tasks.get(m)?.pgrp !== pgrp) bad.push(`group ${pgrp} lists ${m} wrongly`);
+  }
+
+  // pids cgroups count every task and thread of their subtree.
+  for (const cg of s.cgroups.values()) {
+    let n = 0;
+    for (const c of s.cgroups.values()) {
+      for (let a: typeof c | undefined = c; a; a = a.parent ? s.cgroups.get(a.parent) : undefined) {
+        if (a.id === cg.id) {
+          n += charged.get(c.id) ?? 0;
+          break;
+        }
+      }
+    }
+    if (cg.current !== n) bad.push(`cgroup ${cg.name}: pids.current ${cg.current} but ${n} tasks`);
+  }
+
+  for (const ns of s.namespaces.values()) {
+    if (ns.childReaper !== NO_TASK && !s.tasks.has(ns.childReaper))
+      bad.push(`ns ${ns.id}: child reaper ${ns.childReaper} is gone`);
+  }
+  return bad;
+}

@@ -1,0 +1,895 @@
+/**
+ * The machine: boots a host (root PID namespace, its init), runs the event queue in virtual
+ * time, runs program models in their tasks, and gives the rest of the lab its API: acting as a
+ * task (sys), views, the trace, snapshots. Deterministic: no wall clock, no Math.random; ties
+ * in time are broken by a sequence number.
+ */
+import { Core } from './core.ts';
+import type { ExecutableResolver, TraceListener } from './core.ts';
+import type { CgroupId, Errno, Micros, NsId, TaskId } from './types.ts';
+import {
+  InvariantViolation,
+  PID_MAX_DEFAULT,
+  PID_MAX_LIMIT,
+  PID_MAX_MIN,
+  asCgroupId,
+  asNsId,
+  asTaskId,
+} from './types.ts';
+import type { KernelState, QueueItem, SigInfo, Task } from './state.ts';
+import { DEFAULT_SIGHAND, DISP_DEFAULT, DISP_HANDLER, DISP_IGNORE, NO_TASK } from './state.ts';
+import type { TraceEvent } from './trace.ts';
+import type {
+  Blocked,
+  ForkSpec,
+  Program,
+  ProgramContext,
+  WaitResult,
+  WakeEvent,
+} from './programs/abi.ts';
+import { BLOCKED } from './programs/abi.ts';
+import { BUILTIN_BINARIES, BUILTIN_PROGRAMS } from './programs/builtin.ts';
+import { lowestSignal } from './signals.ts';
+import type { SigSet } from './signals.ts';
+import { allocPid, findTaskByPid, pidNrNs, rebuildPidTables, taskPidNr } from './pidns.ts';
+import { chargePids, createCgroup, moveToCgroup } from './cgroup.ts';
+import {
+  copyProcess,
+  execve,
+  setChildSubreaper,
+  setPdeathsig,
+  setnsPid,
+  spawnThreads,
+  unsharePid,
+} from './fork.ts';
+import { doExit, finishZap } from './exit.ts';
+import { doWait, exitedStatus } from './wait.ts';
+import { dequeueSignal, doSigaction, doSigprocmask, getSignal, killSomething } from './signal.ts';
+import type { DeliveryHooks } from './signal.ts';
+import { joinGroup, setpgid, setsid } from './sessions.ts';
+import { createProcView } from './views.ts';
+import type { ProcView } from './views.ts';
+import { checkInvariants } from './invariants.ts';
+
+export interface KernelOptions {
+  /** The host's kernel.pid_max (default 32768, as on the reference machine). */
+  readonly pidMax?: number;
+  readonly hostname?: string;
+  /** Seed of the deterministic random generator programs may use. */
+  readonly seed?: number;
+  /** Record the trace (default true). */
+  readonly trace?: boolean;
+  /** Program models besides the builtin ones. */
+  readonly programs?: readonly Program<never>[];
+  /** Executable paths and the program each runs, besides the builtin ones. */
+  readonly binaries?: Readonly<Record<string, string>>;
+}
+
+/** A saved machine: restore it to continue from exactly that point. */
+export interface KernelSnapshot {
+  readonly version: 1;
+  readonly state: KernelState;
+  readonly trace: readonly TraceEvent[];
+}
+
+export type OutputListener = (task: TaskId, fd: number, text: string) => void;
+
+const SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+export class Kernel {
+  private readonly k: Core;
+  private readonly outputs = new Set<OutputListener>();
+  private readonly hooks: DeliveryHooks;
+
+  private constructor(
+    state: KernelState,
+    private readonly options: KernelOptions,
+    trace: readonly TraceEvent[],
+  ) {
+    const programs = new Map<string, Program>();
+    for (const p of [...BUILTIN_PROGRAMS, execHelper, ...(options.programs ?? [])])
+      programs.set(p.name, p as Program);
+    const binaries: Record<string, string> = { ...BUILTIN_BINARIES, ...(options.binaries ?? {}) };
+    const resolve: ExecutableResolver = (path) => {
+      const candidates = path.includes('/') ? [path] : SEARCH_PATH.map((d) => `${d}/${path}`);
+      for (const c of candidates) {
+        const program = binaries[c];
+        if (program !== undefined) return { path: c, program };
+      }
+      return undefined;
+    };
+    this.k = new Core(state, programs, resolve, options.trace ?? true);
+    this.k.trace.push(...trace);
+    rebuildPidTables(this.k);
+    for (const t of state.tasks.values()) joinGroup(this.k, t);
+    this.hooks = {
+      runHandler: (t, info) =>
+        this.runStep(t, true, (p, ctx) => requireHook(p, 'onSignal')(ctx, info)),
+      interrupt: (t) => this.interrupt(t),
+    };
+  }
+
+  /** Boots a host: the root PID namespace and its init (PID 1, /sbin/init). */
+  static create(options: KernelOptions = {}): Kernel {
+    const pidMax = options.pidMax ?? PID_MAX_DEFAULT;
+    if (!Number.isInteger(pidMax) || pidMax < PID_MAX_MIN || pidMax > PID_MAX_LIMIT)
+      throw new RangeError(`pidMax must be an integer from ${PID_MAX_MIN} to ${PID_MAX_LIMIT}`);
+    const rootNs = asNsId(1);
+    const rootCg = asCgroupId(1);
+    const state: KernelState = {
+      now: 0,
+      seq: 0,
+      nextTaskId: 1,
+      nextNsId: 2,
+      nextCgroupId: 1,
+      nextTimerId: 1,
+      rootNs,
+      rootCgroup: rootCg,
+      hostInit: NO_TASK,
+      tasks: new Map(),
+      pids: new Map(),
+      namespaces: new Map([
+        [
+          rootNs,
+          {
+            id: rootNs,
+            level: 0,
+            parent: 0,
+            chain: [rootNs],
+            childReaper: NO_TASK,
+            adding: true,
+            pidMax,
+            cursor: 0,
+            allocated: 0,
+            name: 'host',
+          },
+        ],
+      ]),
+      cgroups: new Map(),
+      queue: [],
+      panicked: false,
+      rng: (options.seed ?? 0x9e3779b9) >>> 0 || 1,
+      hostname: options.hostname ?? 'host',
+    };
+    const kernel = new Kernel(state, options, []);
+    kernel.bootInit();
+    return kernel;
+  }
+
+  /** Continues a saved machine. Program models and binaries must be given again (they are code). */
+  static restore(snapshot: KernelSnapshot, options: KernelOptions = {}): Kernel {
+    if (snapshot.version !== 1)
+      throw new RangeError(`unknown snapshot version ${String(snapshot.version)}`);
+    return new Kernel(structuredClone(snapshot.state), options, snapshot.trace);
+  }
+
+  /** Creates the host's init by hand: there is no parent to fork it (Linux: rest_init). */
+  private bootInit(): void {
+    const k = this.k;
+    const root = k.ns(k.state.rootNs);
+    createCgroup(k, 0, '/');
+    const id = asTaskId(k.state.nextTaskId++);
+    const alloc = allocPid(k, root.id, id, NO_TASK);
+    if ('errno' in alloc || !chargePids(k, k.state.rootCgroup, 1))
+      throw new InvariantViolation('cannot boot');
+    const init: Task = {
+      id,
+      ref: { id, ns: root.id, nums: alloc.nums, comm: 'init' },
+      ns: root.id,
+      nsForChildren: root.id,
+      parent: NO_TASK,
+      children: null,
+      pgrp: id,
+      session: id,
+      comm: 'init',
+      argv: ['/sbin/init'],
+      exe: '/sbin/init',
+      uid: 0,
+      euid: 0,
+      suid: 0,
+      runState: 'sleeping',
+      exiting: false,
+      exitStatus: 0,
+      exitSignal: 0,
+      sighand: DEFAULT_SIGHAND,
+      blocked: 0n,
+      realBlocked: 0n,
+      pending: 0n,
+      pendingInfo: [],
+      isSubreaper: false,
+      hasChildSubreaper: false,
+      unkillable: true,
+      groupExit: false,
+      fatalSig: 0,
+      didExec: true,
+      pdeathSignal: 0,
+      reportStop: 0,
+      reportContinued: false,
+      threads: [],
+      cgroup: k.state.rootCgroup,
+      program: 'init',
+      pstate: null,
+      block: null,
+      wakeToken: 0,
+      timers: [],
+      deferred: [],
+      busy: false,
+      startTime: 0,
+    };
+    k.entry(id)!.users += 2; // as its own process group and session
+    k.state.tasks.set(id, init);
+    k.state.hostInit = id;
+    root.childReaper = id;
+    joinGroup(k, init);
+    if (k.tracing) k.emit({ type: 'boot', task: init.ref, ns: root.id, rule: 'alloc_pid/init' });
+    k.schedule('start', id, 0, 0);
+    this.settle();
+  }
+
+  // ------------------------------------------------------------------ public state
+
+  get now(): Micros {
+    return this.k.state.now;
+  }
+  get hostInit(): TaskId {
+    return this.k.state.hostInit;
+  }
+  get rootNs(): NsId {
+    return this.k.state.rootNs;
+  }
+  get rootCgroup(): CgroupId {
+    return this.k.state.rootCgroup;
+  }
+  get panicked(): boolean {
+    return this.k.state.panicked;
+  }
+  get hostname(): string {
+    return this.k.state.hostname;
+  }
+  get trace(): readonly TraceEvent[] {
+    return this.k.trace;
+  }
+  get tracing(): boolean {
+    return this.k.tracing;
+  }
+  set tracing(on: boolean) {
+    this.k.tracing = on;
+  }
+  /** The program models this kernel can run, by name. */
+  get programNames(): string[] {
+    return [...this.k.programs.keys()];
+  }
+
+  onTrace(listener: TraceListener): () => void {
+    this.k.listeners.add(listener);
+    return () => this.k.listeners.delete(listener);
+  }
+
+  /** Everything programs write (the terminal layer routes it to ttys and pipes). */
+  onOutput(listener: OutputListener): () => void {
+    this.outputs.add(listener);
+    return () => this.outputs.delete(listener);
+  }
+
+  hasTask(id: TaskId): boolean {
+    return this.k.state.tasks.has(id);
+  }
+
+  /** A read-only look at a task's kernel record (for views and tests; do not mutate). */
+  taskRecord(id: TaskId): Readonly<Task> | undefined {
+    return this.k.task(id);
+  }
+
+  /** All task ids, in creation order. */
+  taskIds(): TaskId[] {
+    return [...this.k.state.tasks.keys()];
+  }
+
+  /** The PID of a task in namespace `ns` (0: not visible there). */
+  pidOf(task: TaskId, ns: NsId = this.rootNs): number {
+    const t = this.k.task(task);
+    return t ? taskPidNr(this.k, t, ns) : pidNrNs(this.k, this.k.entry(task), ns);
+  }
+
+  /** The task with PID `pid` in namespace `ns`. */
+  taskByPid(pid: number, ns: NsId = this.rootNs): TaskId | undefined {
+    return findTaskByPid(this.k, pid, ns)?.id;
+  }
+
+  /** /proc as namespace `ns` shows it. */
+  view(ns: NsId = this.rootNs): ProcView {
+    return createProcView(this.k, ns);
+  }
+
+  /** The PID namespace a task lives in. */
+  nsOf(task: TaskId): NsId {
+    return this.k.mustTask(task).ns;
+  }
+
+  namespaceInfo(
+    ns: NsId,
+  ): Readonly<KernelState['namespaces'] extends Map<NsId, infer N> ? N : never> {
+    return this.k.ns(ns);
+  }
+
+  namespaceIds(): NsId[] {
+    return [...this.k.state.namespaces.keys()];
+  }
+
+  cgroupInfo(
+    id: CgroupId,
+  ): Readonly<{ name: string; pidsMax: number; current: number; eventsMax: number }> {
+    return this.k.cgroup(id);
+  }
+
+  /** Checks every structural invariant; returns the violations (empty when all hold). */
+  checkInvariants(): string[] {
+    return checkInvariants(this.k);
+  }
+
+  // ------------------------------------------------------------------ configuration (as root on the host)
+
+  /**
+   * Writes /proc/sys/kernel/pid_max as seen from namespace `ns` (per namespace since Linux 6.14).
+   * Values below 301 or above 4194304 are refused with EINVAL.
+   */
+  setPidMax(ns: NsId, value: number): 0 | Errno {
+    if (!Number.isInteger(value) || value < PID_MAX_MIN || value > PID_MAX_LIMIT) return 'EINVAL';
+    this.k.ns(ns).pidMax = value;
+    return 0;
+  }
+
+  createCgroup(name: string, pidsMax = Infinity, parent: CgroupId = this.rootCgroup): CgroupId {
+    return createCgroup(this.k, parent, name, pidsMax).id;
+  }
+
+  setPidsMax(cg: CgroupId, max: number): void {
+    this.k.cgroup(cg).pidsMax = max;
+  }
+
+  /** Moves a process (with its threads) into a cgroup; never refused, as in Linux. */
+  moveToCgroup(task: TaskId, cg: CgroupId): void {
+    const t = this.k.mustTask(task);
+    moveToCgroup(this.k, 1 + t.threads.length, t.cgroup, cg);
+    t.cgroup = cg;
+  }
+
+  // ------------------------------------------------------------------ time
+
+  /** Processes the next queued event; false when nothing is queued (or after a panic). */
+  step(): boolean {
+    const k = this.k;
+    if (k.state.panicked) return false;
+    const item = k.pop();
+    if (!item) return false;
+    if (item.at > k.state.now) k.state.now = item.at;
+    this.dispatch(item);
+    return true;
+  }
+
+  /** Processes everything due now (no time passes). */
+  settle(): void {
+    const k = this.k;
+    while (!k.state.panicked) {
+      const next = k.peek();
+      if (!next || next.at > k.state.now) return;
+      this.step();
+    }
+  }
+
+  /** Lets virtual time pass up to `t`, processing events in order. */
+  runUntil(t: Micros): void {
+    const k = this.k;
+    while (!k.state.panicked) {
+      const next = k.peek();
+      if (!next || next.at > t) break;
+      this.step();
+    }
+    if (!k.state.panicked && t > k.state.now) k.state.now = t;
+  }
+
+  advance(micros: Micros): void {
+    this.runUntil(this.k.state.now + micros);
+  }
+
+  /** When the next event is due (undefined when nothing is scheduled). */
+  nextEventAt(): Micros | undefined {
+    return this.k.peek()?.at;
+  }
+
+  // ------------------------------------------------------------------ acting as a task
+
+  /**
+   * Makes syscalls as task `task`, from outside its program (tests, conformance cases, and the
+   * lab's drivers). Results of blocking calls go to the task's program (`resume`).
+   */
+  sys(task: TaskId): ProgramContext<unknown> {
+    const t = this.k.mustTask(task);
+    return new TaskContext(this, this.k, t, false, true);
+  }
+
+  /**
+   * fork + execve: a child of `parent` that runs `path` (what a shell does for a command).
+   * Returns the child's PID in the parent's namespace, or the fork error.
+   */
+  spawn(parent: TaskId, path: string, argv: readonly string[] = [path]): number | Errno {
+    return this.sys(parent).fork({ program: EXEC_HELPER, state: { path, argv } });
+  }
+
+  random(): number {
+    return nextRandom(this.k.state);
+  }
+
+  // ------------------------------------------------------------------ snapshots
+
+  snapshot(): KernelSnapshot {
+    return { version: 1, state: structuredClone(this.k.state), trace: this.k.trace.slice() };
+  }
+
+  /** A snapshot as JSON text (Maps, Sets, bigints and Infinity encoded). */
+  serialize(): string {
+    return JSON.stringify(this.snapshot(), jsonReplacer);
+  }
+
+  static deserialize(text: string, options: KernelOptions = {}): Kernel {
+    return Kernel.restore(JSON.parse(text, jsonReviver) as KernelSnapshot, options);
+  }
+
+  // ------------------------------------------------------------------ the runner (internal)
+
+  private program(t: Task): Program {
+    const p = this.k.programs.get(t.program);
+    if (!p) throw new InvariantViolation(`task ${t.id} runs unknown program '${t.program}'`);
+    return p;
+  }
+
+  /** Runs one step of a task's program with a fresh context, then settles its state. */
+  runStep(t: Task, inHandler: boolean, fn: (p: Program, ctx: TaskContext) => void): void {
+    const k = this.k;
+    if (k.state.panicked || t.exiting) return;
+    const ctx = new TaskContext(this, k, t, inHandler, false);
+    const prev = k.current;
+    k.current = t;
+    try {
+      fn(this.program(t), ctx);
+    } finally {
+      k.current = prev;
+      ctx.finish();
+    }
+    this.afterStep(t);
+  }
+
+  /** After a step: a task that did not block, exit or exec is idle in its event loop (or busy). */
+  afterStep(t: Task): void {
+    if (t.exiting || !this.k.task(t.id)) return;
+    if (t.block !== null) return;
+    if (t.busy) {
+      if (t.runState !== 'stopped') t.runState = 'running';
+      return;
+    }
+    t.block = IDLE;
+    if (t.runState !== 'stopped') t.runState = 'sleeping';
+    this.requeueDeferred(t);
+  }
+
+  private requeueDeferred(t: Task): void {
+    if (t.deferred.length === 0) return;
+    const items = t.deferred;
+    t.deferred = [];
+    for (const i of items) this.k.schedule(i.kind, i.task, this.k.state.now, i.token, i.tag);
+  }
+
+  private clearBlock(t: Task): void {
+    if (t.block?.kind === 'sigwait' && !t.block.signalfd) {
+      t.blocked = t.realBlocked;
+      t.realBlocked = 0n;
+    }
+    t.block = null;
+    t.wakeToken++;
+  }
+
+  private resume(t: Task, wake: WakeEvent): void {
+    this.clearBlock(t);
+    this.runStep(t, false, (p, ctx) => requireHook(p, 'resume')(ctx, wake));
+  }
+
+  /** A handler ran while the task was blocked in a syscall: the syscall returns EINTR. */
+  private interrupt(t: Task): void {
+    const b = t.block;
+    if (!b) return;
+    if (this.k.tracing)
+      this.k.emit({ type: 'interrupt', task: t.ref, call: b.kind, rule: 'sig/eintr' });
+    const wake: WakeEvent =
+      b.kind === 'wait'
+        ? { call: 'wait', result: 'EINTR' }
+        : b.kind === 'sleep'
+          ? { call: 'sleep', result: 'EINTR' }
+          : b.kind === 'sigwait'
+            ? { call: 'sigwait', result: 'EINTR' }
+            : { call: 'pause', result: 'EINTR' };
+    this.resume(t, wake);
+  }
+
+  private dispatch(item: QueueItem): void {
+    const k = this.k;
+    const t = k.task(item.task);
+    if (!t) return;
+    if (item.kind === 'deliver') {
+      getSignal(k, t, this.hooks);
+      return;
+    }
+    if (t.exiting) {
+      if (item.kind === 'wake' && item.token === t.wakeToken) finishZap(k, t);
+      return;
+    }
+    if (t.groupExit) return; // doomed: no more user code runs (the kill is being delivered)
+    if (t.runState === 'stopped') {
+      t.deferred.push(item);
+      return;
+    }
+    switch (item.kind) {
+      case 'start':
+        if (item.token === t.wakeToken) this.runStep(t, false, (p, ctx) => p.start(ctx));
+        return;
+      case 'timer': {
+        const i = t.timers.indexOf(item.token);
+        if (i < 0) return;
+        if (t.block?.kind !== 'idle') {
+          t.deferred.push(item); // the event loop is busy or blocked in a syscall
+          return;
+        }
+        t.timers.splice(i, 1);
+        this.runStep(t, false, (p, ctx) =>
+          requireHook(p, 'onTimer')(ctx, item.tag ?? '', item.token),
+        );
+        return;
+      }
+      case 'wake':
+        if (item.token === t.wakeToken) this.wake(t);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private wake(t: Task): void {
+    const b = t.block;
+    if (!b) return;
+    switch (b.kind) {
+      case 'sleep':
+        if (this.k.state.now >= b.until) this.resume(t, { call: 'sleep', result: 0 });
+        return;
+      case 'wait': {
+        const r = doWait(this.k, t, b.pid, b.options);
+        if (r !== null) this.resume(t, { call: 'wait', result: r });
+        return;
+      }
+      case 'sigwait': {
+        const ready = t.pending & b.set;
+        if (ready !== 0n) {
+          const info = dequeueSignal(t, lowestSignal(ready));
+          if (this.k.tracing)
+            this.k.emit({
+              type: 'deliver',
+              task: t.ref,
+              sig: info.sig,
+              action: 'sigwait',
+              rule: 'sig/sigwait',
+            });
+          this.resume(t, { call: 'sigwait', result: info });
+        } else if (b.until !== null && this.k.state.now >= b.until) {
+          this.resume(t, { call: 'sigwait', result: 'EAGAIN' });
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Routes a write to the output listeners (and the trace). */
+  emitOutput(t: Task, fd: number, text: string): void {
+    if (this.k.tracing) this.k.emit({ type: 'write', task: t.ref, fd, text, rule: 'program' });
+    for (const l of this.outputs) l(t.id, fd, text);
+  }
+}
+
+const IDLE = Object.freeze({ kind: 'idle' as const });
+const EXEC_HELPER = '__exec';
+
+function requireHook<K extends 'resume' | 'onSignal' | 'onTimer'>(
+  p: Program,
+  name: K,
+): NonNullable<Program[K]> {
+  const hook = p[name];
+  if (!hook) throw new InvariantViolation(`program '${p.name}' has no ${name}`);
+  return hook.bind(p) as NonNullable<Program[K]>;
+}
+
+function nextRandom(state: KernelState): number {
+  // xorshift32: small, fast and deterministic; its state is part of every snapshot.
+  let x = state.rng;
+  x ^= x << 13;
+  x ^= x >>> 17;
+  x ^= x << 5;
+  state.rng = x >>> 0;
+  return state.rng / 0x100000000;
+}
+
+/**
+ * The syscalls one task makes during one program step (or from outside, via Kernel.sys).
+ * Numbers in and out are in the task's own namespace, as the real syscalls are.
+ */
+class TaskContext implements ProgramContext<unknown> {
+  private done = false;
+  private viewCache: ProcView | undefined;
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly k: Core,
+    private readonly t: Task,
+    private readonly inHandler: boolean,
+    private readonly external: boolean,
+  ) {}
+
+  finish(): void {
+    this.done = true;
+  }
+
+  private live(): Task {
+    if (this.done) throw new InvariantViolation(`task ${this.t.id}: syscall after its step ended`);
+    if (this.t.exiting) throw new InvariantViolation(`task ${this.t.id}: syscall after exit`);
+    if (this.k.state.panicked) throw new InvariantViolation('syscall after a kernel panic');
+    return this.t;
+  }
+
+  /** Starts a blocking call; returns false when the task cannot block now. */
+  private beginBlock(): Task {
+    const t = this.live();
+    if (this.inHandler)
+      throw new InvariantViolation(`task ${t.id}: blocking call inside a signal handler`);
+    if (t.block !== null && t.block.kind !== 'idle')
+      throw new InvariantViolation(`task ${t.id}: already blocked in ${t.block.kind}`);
+    return t;
+  }
+
+  private block(t: Task, b: NonNullable<Task['block']>): Blocked {
+    t.block = b;
+    t.wakeToken++;
+    t.busy = false;
+    if (t.runState !== 'stopped') t.runState = 'sleeping';
+    return BLOCKED;
+  }
+
+  get state(): unknown {
+    return this.t.pstate;
+  }
+  set state(s: unknown) {
+    this.t.pstate = s;
+  }
+  get now(): Micros {
+    return this.k.state.now;
+  }
+  get argv(): readonly string[] {
+    return this.t.argv;
+  }
+  get comm(): string {
+    return this.t.comm;
+  }
+  get proc(): ProcView {
+    return (this.viewCache ??= createProcView(this.k, this.t.ns));
+  }
+
+  getpid(): number {
+    return taskPidNr(this.k, this.t, this.t.ns);
+  }
+  getppid(): number {
+    const p = this.k.task(this.t.parent);
+    return p ? taskPidNr(this.k, p, this.t.ns) : 0;
+  }
+  getpgrp(): number {
+    return pidNrNs(this.k, this.k.entry(this.t.pgrp), this.t.ns);
+  }
+  getsid(): number {
+    return pidNrNs(this.k, this.k.entry(this.t.session), this.t.ns);
+  }
+
+  fork(spec: ForkSpec): number | Errno {
+    const t = this.live();
+    const child = copyProcess(
+      this.k,
+      t,
+      spec.program,
+      spec.state === undefined ? undefined : structuredClone(spec.state),
+    );
+    if (typeof child === 'string') return child;
+    return taskPidNr(this.k, child, t.ns);
+  }
+
+  exec(path: string, argv: readonly string[]): 0 | Errno {
+    const t = this.live();
+    const r = execve(this.k, t, path, argv);
+    if (r === 0) this.done = true;
+    return r;
+  }
+
+  exit(code: number): void {
+    const t = this.live();
+    doExit(this.k, t, exitedStatus(code), 'program');
+    this.done = true;
+  }
+
+  kill(pid: number, sig: number): 0 | Errno {
+    const t = this.live();
+    const result = killSomething(this.k, t, pid, sig);
+    if (this.k.tracing)
+      this.k.emit({
+        type: 'kill',
+        from: t.ref,
+        target: pid,
+        sig,
+        result,
+        rule: ruleForKill(pid, result),
+      });
+    return result;
+  }
+
+  sigaction(sig: number, disposition: 'default' | 'ignore' | 'handler', flags = 0): 0 | Errno {
+    const d =
+      disposition === 'handler'
+        ? DISP_HANDLER
+        : disposition === 'ignore'
+          ? DISP_IGNORE
+          : DISP_DEFAULT;
+    return doSigaction(this.k, this.live(), sig, d, flags);
+  }
+
+  sigprocmask(how: 'block' | 'unblock' | 'setmask', set: SigSet): SigSet {
+    return doSigprocmask(this.k, this.live(), how, set);
+  }
+
+  wait(pid: number, options: number): WaitResult | Errno | Blocked {
+    const t = this.live();
+    const r = doWait(this.k, t, pid, options);
+    if (r !== null) return r;
+    this.beginBlock();
+    return this.block(t, { kind: 'wait', pid, options });
+  }
+
+  sleep(micros: Micros): Blocked {
+    const t = this.beginBlock();
+    const until = this.k.state.now + Math.max(0, Math.round(micros));
+    this.block(t, { kind: 'sleep', until });
+    this.k.schedule('wake', t.id, until, t.wakeToken);
+    return BLOCKED;
+  }
+
+  pause(): Blocked {
+    return this.block(this.beginBlock(), { kind: 'pause' });
+  }
+
+  sigtimedwait(set: SigSet, timeout: Micros | null): SigInfo | 'EAGAIN' | Blocked {
+    const t = this.live();
+    const ready = t.pending & set;
+    if (ready !== 0n) return this.takeSigwait(t, lowestSignal(ready));
+    if (timeout !== null && timeout <= 0) return 'EAGAIN';
+    this.beginBlock();
+    // do_sigtimedwait(): the waited-for signals are unblocked while it sleeps; the old mask is
+    // kept in real_blocked, so they still are not judged "ignored" when they arrive.
+    t.realBlocked = t.blocked;
+    t.blocked = t.blocked & ~set;
+    const until = timeout === null ? null : this.k.state.now + timeout;
+    this.block(t, { kind: 'sigwait', set, until, signalfd: false });
+    if (until !== null) this.k.schedule('wake', t.id, until, t.wakeToken);
+    return BLOCKED;
+  }
+
+  signalfdRead(set: SigSet): SigInfo | Blocked {
+    const t = this.live();
+    const ready = t.pending & set;
+    if (ready !== 0n) return this.takeSigwait(t, lowestSignal(ready));
+    this.beginBlock();
+    return this.block(t, { kind: 'sigwait', set, until: null, signalfd: true });
+  }
+
+  private takeSigwait(t: Task, sig: number): SigInfo {
+    const info = dequeueSignal(t, sig);
+    if (this.k.tracing)
+      this.k.emit({ type: 'deliver', task: t.ref, sig, action: 'sigwait', rule: 'sig/sigwait' });
+    return info;
+  }
+
+  setTimer(micros: Micros, tag: string): number {
+    const t = this.live();
+    const id = this.k.state.nextTimerId++;
+    t.timers.push(id);
+    this.k.schedule('timer', t.id, this.k.state.now + Math.max(0, Math.round(micros)), id, tag);
+    return id;
+  }
+
+  clearTimer(id: number): void {
+    const t = this.live();
+    const i = t.timers.indexOf(id);
+    if (i >= 0) t.timers.splice(i, 1);
+  }
+
+  setsid(): number | Errno {
+    return setsid(this.k, this.live());
+  }
+  setpgid(pid: number, pgid: number): 0 | Errno {
+    return setpgid(this.k, this.live(), pid, pgid);
+  }
+  setChildSubreaper(on: boolean): 0 {
+    setChildSubreaper(this.k, this.live(), on);
+    return 0;
+  }
+  setPdeathsig(sig: number): 0 | Errno {
+    return setPdeathsig(this.k, this.live(), sig);
+  }
+  unsharePid(): 0 | Errno {
+    return unsharePid(this.k, this.live());
+  }
+  setnsPid(pid: number): 0 | Errno {
+    return setnsPid(this.k, this.live(), pid);
+  }
+  spawnThreads(count: number): 0 | Errno {
+    return spawnThreads(this.k, this.live(), count);
+  }
+
+  busy(): void {
+    const t = this.live();
+    t.busy = true;
+    if (t.block?.kind === 'idle') t.block = null;
+    if (t.runState !== 'stopped') t.runState = 'running';
+  }
+
+  write(fd: number, text: string): void {
+    this.kernel.emitOutput(this.live(), fd, text);
+  }
+
+  random(): number {
+    return nextRandom(this.k.state);
+  }
+}
+
+function ruleForKill(pid: number, result: 0 | Errno): TraceEvent['rule'] {
+  if (result === 'ESRCH') return 'kill/esrch';
+  if (result === 'EPERM') return 'kill/eperm';
+  if (pid === -1) return 'kill/all';
+  if (pid <= 0) return 'kill/pgrp';
+  return 'sig/sent';
+}
+
+/** The child side of Kernel.spawn: exec the program; if that fails, say so and exit 127. */
+const execHelper: Program<{ path: string; argv: readonly string[] }> = {
+  name: EXEC_HELPER,
+  start(ctx) {
+    const { path, argv } = ctx.state;
+    const r = ctx.exec(path, argv);
+    if (r !== 0) {
+      ctx.write(2, `${path}: ${r === 'ENOENT' ? 'No such file or directory' : r}\n`);
+      ctx.exit(127);
+    }
+  },
+};
+
+// ------------------------------------------------------------------ JSON encoding of snapshots
+
+function jsonReplacer(this: unknown, _key: string, value: unknown): unknown {
+  if (value instanceof Map) return { $map: [...value.entries()] };
+  if (value instanceof Set) return { $set: [...value.values()] };
+  if (typeof value === 'bigint') return { $big: value.toString(16) };
+  if (value === Infinity) return { $num: 'Infinity' };
+  return value;
+}
+
+function jsonReviver(_key: string, value: unknown): unknown {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const o = value as Record<string, unknown>;
+    if ('$map' in o) return new Map(o.$map as [unknown, unknown][]);
+    if ('$set' in o) return new Set(o.$set as unknown[]);
+    if ('$big' in o) return BigInt(`0x${String(o.$big)}`);
+    if ('$num' in o) return Number(o.$num);
+  }
+  return value;
+}

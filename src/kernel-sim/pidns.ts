@@ -1,0 +1,200 @@
+/**
+ * PID namespaces and PID numbers: allocation at every level, translation between namespaces,
+ * freeing, and the lookups kill(), wait() and /proc need.
+ * Linux: kernel/pid.c (alloc_pid, free_pid, pid_nr_ns, find_pid_ns) and kernel/pid_namespace.c.
+ */
+import type { Core } from './core.ts';
+import type { Errno, NsId, TaskId } from './types.ts';
+import {
+  InvariantViolation,
+  MAX_PID_NS_LEVEL,
+  PID_MAX_LIMIT,
+  RESERVED_PIDS,
+  asNsId,
+} from './types.ts';
+import type { PidEntry, PidNamespace, Task } from './state.ts';
+import { NO_TASK } from './state.ts';
+
+/** Grows (doubling) and returns the PID table of a namespace so that index `nr` exists. */
+function tableFor(k: Core, ns: NsId, nr: number): Int32Array {
+  let t = k.pidTables.get(ns);
+  if (!t) {
+    t = new Int32Array(Math.max(64, nr + 1));
+    k.pidTables.set(ns, t);
+  } else if (nr >= t.length) {
+    let size = t.length;
+    while (size <= nr) size *= 2;
+    const bigger = new Int32Array(size);
+    bigger.set(t);
+    t = bigger;
+    k.pidTables.set(ns, t);
+  }
+  return t;
+}
+
+/** The struct pid id holding number `nr` in namespace `ns`, or 0 (find_pid_ns). */
+export function findPidNs(k: Core, nr: number, ns: NsId): TaskId {
+  const t = k.pidTables.get(ns);
+  if (!t || nr <= 0 || nr >= t.length) return NO_TASK;
+  return t[nr] as TaskId;
+}
+
+/**
+ * The number a struct pid has in namespace `ns`, 0 when it is not visible there (pid_nr_ns).
+ * A pid is visible in its own namespace and every ancestor; never in a sibling or descendant.
+ */
+export function pidNrNs(k: Core, entry: PidEntry | undefined, ns: NsId): number {
+  if (!entry) return 0;
+  const own = k.ns(entry.ns);
+  const target = k.ns(ns);
+  if (target.level > own.level || own.chain[target.level] !== ns) return 0;
+  return entry.nums[target.level] ?? 0;
+}
+
+/** A task's PID as seen from namespace `ns` (0: not visible). */
+export const taskPidNr = (k: Core, task: Task, ns: NsId): number =>
+  pidNrNs(k, k.entry(task.id), ns);
+
+/** Whether `inner` is `outer` or nested (at any depth) inside it. */
+export function nsIsSameOrDescendant(k: Core, inner: NsId, outer: NsId): boolean {
+  const i = k.ns(inner);
+  const o = k.ns(outer);
+  return o.level <= i.level && i.chain[o.level] === outer;
+}
+
+/** The task whose own PID is `nr` in `ns` (find_task_by_pid_ns); threads resolve to their process. */
+export function findTaskByPid(k: Core, nr: number, ns: NsId): Task | undefined {
+  const id = findPidNs(k, nr, ns);
+  if (id === NO_TASK) return undefined;
+  const direct = k.task(id);
+  if (direct) return direct;
+  const e = k.entry(id);
+  return e && e.owner !== NO_TASK ? k.task(e.owner) : undefined;
+}
+
+/**
+ * copy_pid_ns()/create_pid_namespace(): a new namespace one level below `parent`. Its pid_max
+ * starts at PID_MAX_LIMIT (per-namespace since Linux 6.14); deeper than 32 levels is ENOSPC.
+ */
+export function createPidNamespace(k: Core, parent: NsId, name: string): PidNamespace | 'ENOSPC' {
+  const p = k.ns(parent);
+  const level = p.level + 1;
+  if (level > MAX_PID_NS_LEVEL) return 'ENOSPC';
+  const id = asNsId(k.state.nextNsId++);
+  const ns: PidNamespace = {
+    id,
+    level,
+    parent,
+    chain: [...p.chain, id],
+    childReaper: NO_TASK,
+    adding: true,
+    pidMax: PID_MAX_LIMIT,
+    cursor: 0,
+    allocated: 0,
+    name,
+  };
+  k.state.namespaces.set(id, ns);
+  return ns;
+}
+
+export interface AllocFailure {
+  readonly errno: Errno;
+  /** The namespace where allocation failed. */
+  readonly ns: NsId;
+}
+
+/**
+ * alloc_pid(): one number in `nsId` and in each ancestor, innermost first. In each namespace the
+ * number is the lowest free one at or above the cursor, wrapping to the bottom of the range;
+ * once the cursor has passed RESERVED_PIDS the range starts at 300 (idr_alloc_cyclic with
+ * pid_min). Numbers taken before a failure are released again, but cursors stay advanced.
+ * After allocating, a namespace whose init has died (PIDNS_ADDING cleared) refuses: ENOMEM.
+ */
+export function allocPid(k: Core, nsId: NsId, id: TaskId, owner: TaskId): PidEntry | AllocFailure {
+  const ns = k.ns(nsId);
+  const nums = new Array<number>(ns.level + 1);
+  for (let level = ns.level; level >= 0; level--) {
+    const lns = k.ns(ns.chain[level]!);
+    const nr = allocNumber(k, lns);
+    if (nr === 0) {
+      for (let l = level + 1; l <= ns.level; l++) releaseNumber(k, k.ns(ns.chain[l]!), nums[l]!);
+      return { errno: 'EAGAIN', ns: lns.id };
+    }
+    tableFor(k, lns.id, nr)[nr] = id;
+    lns.allocated++;
+    nums[level] = nr;
+  }
+  if (!ns.adding) {
+    for (let l = 0; l <= ns.level; l++) releaseNumber(k, k.ns(ns.chain[l]!), nums[l]!);
+    return { errno: 'ENOMEM', ns: ns.id };
+  }
+  const entry: PidEntry = { id, ns: nsId, nums, users: 1, owner };
+  k.state.pids.set(id, entry);
+  return entry;
+}
+
+/** idr_alloc_cyclic(idr, pid_min, pid_max): 0 when the range is full. Advances the cursor. */
+function allocNumber(k: Core, ns: PidNamespace): number {
+  const min = ns.cursor > RESERVED_PIDS ? RESERVED_PIDS : 1;
+  const max = ns.pidMax; // exclusive
+  const table = k.pidTables.get(ns.id);
+  const start = Math.max(ns.cursor, min);
+  const found = scanFree(table, start, max);
+  const nr = found !== 0 ? found : scanFree(table, min, Math.min(start, max));
+  if (nr !== 0) ns.cursor = nr + 1;
+  return nr;
+}
+
+function scanFree(table: Int32Array | undefined, from: number, to: number): number {
+  if (from >= to) return 0;
+  if (!table || from >= table.length) return from;
+  const end = Math.min(to, table.length);
+  for (let i = from; i < end; i++) if (table[i] === 0) return i;
+  return end < to ? end : 0;
+}
+
+function releaseNumber(k: Core, ns: PidNamespace, nr: number): void {
+  const table = k.pidTables.get(ns.id);
+  if (!table || table[nr] === 0)
+    throw new InvariantViolation(`pid ${nr} not allocated in ns ${ns.id}`);
+  table[nr] = 0;
+  ns.allocated--;
+  if (ns.allocated === 1 && ns.childReaper !== NO_TASK) {
+    // free_pid() wakes the dying init sleeping in zap_pid_ns_processes() once only its own PID is left.
+    const init = k.task(ns.childReaper);
+    if (init && init.block?.kind === 'zap')
+      k.schedule('wake', init.id, k.state.now, init.wakeToken);
+  }
+}
+
+/** Takes a reference to a struct pid (a task joins a group or session it names). */
+export function getPid(k: Core, id: TaskId): void {
+  const e = k.entry(id);
+  if (!e) throw new InvariantViolation(`no struct pid ${id}`);
+  e.users++;
+}
+
+/**
+ * Drops a reference; the last one frees the numbers at every level (free_pid). A group leader
+ * that has been reaped keeps its number while its group or session still has members.
+ */
+export function putPid(k: Core, id: TaskId): void {
+  const e = k.entry(id);
+  if (!e) throw new InvariantViolation(`no struct pid ${id}`);
+  if (--e.users > 0) return;
+  k.state.pids.delete(id);
+  const ns = k.ns(e.ns);
+  for (let l = 0; l <= ns.level; l++) releaseNumber(k, k.ns(ns.chain[l]!), e.nums[l]!);
+}
+
+/** Rebuilds the PID tables from the struct pids (after restoring a snapshot). */
+export function rebuildPidTables(k: Core): void {
+  k.pidTables.clear();
+  for (const e of k.state.pids.values()) {
+    const ns = k.ns(e.ns);
+    for (let l = 0; l <= ns.level; l++) {
+      const nr = e.nums[l]!;
+      tableFor(k, ns.chain[l]!, nr)[nr] = e.id;
+    }
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * The shape of the kernel model's state. Everything here is plain data (records, arrays, Sets,
+ * Maps, bigints) so that a snapshot is a structured clone and a saved snapshot is JSON.
+ * Derived indexes (the per-namespace PID tables) live outside, in pidns.ts, and are rebuilt.
+ */
+import type { CgroupId, Errno, Micros, NsId, TaskId } from './types.ts';
+import type { SigSet } from './signals.ts';
+import { NSIG } from './signals.ts';
+
+/** No task (the parent of the host's init, like Linux's swapper). */
+export const NO_TASK = 0 as TaskId;
+
+// ---------------------------------------------------------------- signal dispositions
+
+export const DISP_DEFAULT = 0;
+export const DISP_IGNORE = 1;
+export const DISP_HANDLER = 2;
+export type Disposition = typeof DISP_DEFAULT | typeof DISP_IGNORE | typeof DISP_HANDLER;
+
+/** sigaction(2) flags the model honours (own bit values; names as in the man page). */
+export const SA_NOCLDSTOP = 1;
+export const SA_NOCLDWAIT = 2;
+export const SA_RESTART = 4;
+export const SA_RESETHAND = 8;
+
+/**
+ * A process's signal handlers (struct sighand_struct). Copy-on-write: never mutated in place,
+ * so fork can share it and a zombie's costs nothing. Index = signal number (0 unused).
+ */
+export interface SigHand {
+  readonly disp: readonly Disposition[];
+  readonly flags: readonly number[];
+}
+
+export const DEFAULT_SIGHAND: SigHand = Object.freeze({
+  disp: Object.freeze(Array.from({ length: NSIG + 1 }, () => DISP_DEFAULT as Disposition)),
+  flags: Object.freeze(Array.from({ length: NSIG + 1 }, () => 0)),
+});
+
+/** What a receiver learns about a signal (siginfo_t, the parts the model uses). */
+export interface SigInfo {
+  readonly sig: number;
+  /** Sender as seen from the receiver's namespace; 0 from an ancestor namespace or the kernel. */
+  readonly pid: number;
+  /** SI_USER for kill(), SI_KERNEL for the kernel, CLD_* for SIGCHLD. */
+  readonly code:
+    | 'SI_USER'
+    | 'SI_KERNEL'
+    | 'SI_TKILL'
+    | 'CLD_EXITED'
+    | 'CLD_KILLED'
+    | 'CLD_DUMPED'
+    | 'CLD_STOPPED'
+    | 'CLD_CONTINUED';
+  /** For SIGCHLD: exit code or signal. */
+  readonly status?: number;
+}
+
+// ---------------------------------------------------------------- tasks
+
+/**
+ * The stable description of a task that trace events point at. Replaced (not mutated) when the
+ * task execs, so an old event still shows the command the task had then.
+ */
+export interface TaskRef {
+  readonly id: TaskId;
+  /** The task's own (innermost) PID namespace. */
+  readonly ns: NsId;
+  /** Its PID at each level, index = namespace level (0 = host). */
+  readonly nums: readonly number[];
+  readonly comm: string;
+}
+
+/** Where a sleeping task is blocked (what `wchan` would name). */
+export type Block =
+  | { readonly kind: 'idle' } // the program's event loop: waits for timers and signals
+  | { readonly kind: 'pause' }
+  | { readonly kind: 'sleep'; readonly until: Micros }
+  | { readonly kind: 'wait'; readonly pid: number; readonly options: number }
+  | {
+      readonly kind: 'sigwait';
+      readonly set: SigSet;
+      readonly until: Micros | null;
+      readonly signalfd: boolean;
+    }
+  | { readonly kind: 'zap' }; // a dying namespace init in zap_pid_ns_processes()
+
+export type RunState = 'running' | 'sleeping' | 'stopped' | 'zombie';
+
+export interface Task {
+  readonly id: TaskId;
+  ref: TaskRef;
+  /** task_active_pid_ns(). */
+  ns: NsId;
+  /** nsproxy->pid_ns_for_children: where this task's next children go. */
+  nsForChildren: NsId;
+  /** real_parent. */
+  parent: TaskId;
+  /** Children in list order (list_add_tail); null while there are none. */
+  children: Set<TaskId> | null;
+  /** Process group and session: the TaskId of the struct pid that names them. */
+  pgrp: TaskId;
+  session: TaskId;
+  comm: string;
+  argv: readonly string[];
+  exe: string;
+  uid: number;
+  euid: number;
+  suid: number;
+  runState: RunState;
+  /** Exit in progress (PF_EXITING and later). */
+  exiting: boolean;
+  /** Wait status word (see wait.ts encodeStatus), valid once exiting. */
+  exitStatus: number;
+  exitSignal: number;
+  sighand: SigHand;
+  blocked: SigSet;
+  /** The mask saved by sigtimedwait() while it runs with a temporary one (kernel real_blocked). */
+  realBlocked: SigSet;
+  pending: SigSet;
+  /** Queued siginfo, in order (standard signals at most once each). */
+  pendingInfo: SigInfo[];
+  isSubreaper: boolean;
+  hasChildSubreaper: boolean;
+  /** SIGNAL_UNKILLABLE: set on every namespace init. */
+  unkillable: boolean;
+  /** SIGNAL_GROUP_EXIT: a fatal signal or exit_group is under way. */
+  groupExit: boolean;
+  /** The signal that doomed the process (sig_fatal in complete_signal), 0 if none. */
+  fatalSig: number;
+  didExec: boolean;
+  pdeathSignal: number;
+  /** Stop/continue not yet reported to a waiting parent (WUNTRACED / WCONTINUED). */
+  reportStop: number;
+  reportContinued: boolean;
+  /** Extra threads: their struct pid ids (each holds a PID number at every level). */
+  threads: TaskId[];
+  cgroup: CgroupId;
+  /** The program model that runs in this task and its private state (plain data). */
+  program: string;
+  pstate: unknown;
+  block: Block | null;
+  /** Bumped whenever the task blocks or wakes, so stale queued wake-ups are ignored. */
+  wakeToken: number;
+  /** Active program timers (ids). */
+  timers: number[];
+  /** Work that arrived while the task was stopped, run again after SIGCONT. */
+  deferred: QueueItem[];
+  /** A CPU-bound loop: shown as R and never idle. */
+  busy: boolean;
+  startTime: Micros;
+}
+
+/** struct pid: the numbers one task (or thread) holds, kept while anything refers to them. */
+export interface PidEntry {
+  readonly id: TaskId;
+  readonly ns: NsId;
+  readonly nums: readonly number[];
+  /** Users: the task itself, thread slots, and every task naming it as pgrp or session. */
+  users: number;
+  /** For a thread's ID: the process it belongs to; NO_TASK for a process's own PID. */
+  readonly owner: TaskId;
+}
+
+// ---------------------------------------------------------------- namespaces and cgroups
+
+export interface PidNamespace {
+  readonly id: NsId;
+  readonly level: number;
+  readonly parent: NsId | 0;
+  /** Namespace ids from the root (index 0) down to this one (index = level). */
+  readonly chain: readonly NsId[];
+  /** PID 1, once it exists; NO_TASK before the first process and after it is gone. */
+  childReaper: TaskId;
+  /** PIDNS_ADDING: cleared when the init dies; forks into the namespace then fail. */
+  adding: boolean;
+  /** Per-namespace pid_max (Linux 6.14+); a new namespace starts at PID_MAX_LIMIT. */
+  pidMax: number;
+  /** The IDR cursor: the next search starts here (ns_last_pid + 1). */
+  cursor: number;
+  /** pid_allocated: numbers in use in this namespace. */
+  allocated: number;
+  readonly name: string;
+}
+
+export interface Cgroup {
+  readonly id: CgroupId;
+  readonly parent: CgroupId | 0;
+  readonly name: string;
+  /** pids.max; Infinity stands for "max". */
+  pidsMax: number;
+  /** pids.current. */
+  current: number;
+  /** pids.events "max" counter. */
+  eventsMax: number;
+}
+
+// ---------------------------------------------------------------- the event queue
+
+export type QueueKind = 'start' | 'deliver' | 'timer' | 'wake' | 'exit';
+
+export interface QueueItem {
+  readonly at: Micros;
+  readonly seq: number;
+  readonly kind: QueueKind;
+  readonly task: TaskId;
+  /** For 'wake': the wakeToken it belongs to. For 'timer': the timer id. */
+  readonly token: number;
+  /** For 'timer': the program's tag. */
+  readonly tag?: string;
+}
+
+// ---------------------------------------------------------------- the whole machine
+
+export interface KernelState {
+  now: Micros;
+  seq: number;
+  nextTaskId: number;
+  nextNsId: number;
+  nextCgroupId: number;
+  nextTimerId: number;
+  rootNs: NsId;
+  rootCgroup: CgroupId;
+  hostInit: TaskId;
+  tasks: Map<TaskId, Task>;
+  pids: Map<TaskId, PidEntry>;
+  namespaces: Map<NsId, PidNamespace>;
+  cgroups: Map<CgroupId, Cgroup>;
+  queue: QueueItem[];
+  /** Set when the host's init exited: nothing runs after a panic. */
+  panicked: boolean;
+  /** Seeded PRNG state (xorshift32) for anything a scenario wants randomised. */
+  rng: number;
+  hostname: string;
+}
+
+export type SyscallResult<T> = T | Errno;
