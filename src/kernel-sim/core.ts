@@ -30,6 +30,8 @@ export class Core {
   readonly pidTables = new Map<NsId, Int32Array>();
   /** Members of each process group (key: the group's struct pid id). Derived. */
   readonly groups = new Map<TaskId, Set<TaskId>>();
+  /** Set by the last allocPid when some level wrapped around (for the trace's rule). */
+  lastAllocWrapped = false;
   /** The task whose program step is running now (the kernel's `current`). */
   current: Task | null = null;
   tracing: boolean;

@@ -128,7 +128,13 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
       type: 'fork',
       parent: parent.ref,
       task: child.ref,
-      rule: isInit ? 'alloc_pid/init' : 'alloc_pid',
+      rule: isInit
+        ? 'alloc_pid/init'
+        : k.lastAllocWrapped
+          ? 'alloc_pid/wrap'
+          : ns.level > 0
+            ? 'alloc_pid'
+            : 'fork/copy',
     });
   k.schedule('start', id, k.state.now, child.wakeToken);
   return child;

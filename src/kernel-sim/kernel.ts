@@ -816,6 +816,17 @@ class TaskContext implements ProgramContext<unknown> {
   setsid(): number | Errno {
     return setsid(this.k, this.live());
   }
+  setuid(uid: number): 0 | Errno {
+    const t = this.live();
+    if (!Number.isInteger(uid) || uid < 0) return 'EINVAL';
+    if (t.euid === 0) {
+      t.uid = t.euid = t.suid = uid;
+      return 0;
+    }
+    if (uid !== t.uid && uid !== t.suid) return 'EPERM';
+    t.euid = uid;
+    return 0;
+  }
   setpgid(pid: number, pgid: number): 0 | Errno {
     return setpgid(this.k, this.live(), pid, pgid);
   }

@@ -113,6 +113,7 @@ export interface AllocFailure {
 export function allocPid(k: Core, nsId: NsId, id: TaskId, owner: TaskId): PidEntry | AllocFailure {
   const ns = k.ns(nsId);
   const nums = new Array<number>(ns.level + 1);
+  k.lastAllocWrapped = false;
   for (let level = ns.level; level >= 0; level--) {
     const lns = k.ns(ns.chain[level]!);
     const nr = allocNumber(k, lns);
@@ -141,6 +142,7 @@ function allocNumber(k: Core, ns: PidNamespace): number {
   const start = Math.max(ns.cursor, min);
   const found = scanFree(table, start, max);
   const nr = found !== 0 ? found : scanFree(table, min, Math.min(start, max));
+  if (found === 0 && nr !== 0) k.lastAllocWrapped = true;
   if (nr !== 0) ns.cursor = nr + 1;
   return nr;
 }

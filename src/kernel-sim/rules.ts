@@ -103,11 +103,6 @@ export const RULES = {
     text: 'The parent set SIGCHLD to SIG_IGN (or SA_NOCLDWAIT), so the child is released at once instead of becoming a zombie.',
     source: 'kernel/signal.c: do_notify_parent(); wait(2) NOTES; sigaction(2) SA_NOCLDWAIT',
   },
-  'reparent/thread': {
-    title: 'Orphans go to a living thread first',
-    text: 'Another live thread of the exiting process takes over its children.',
-    source: 'kernel/exit.c: find_new_reaper() (find_alive_thread)',
-  },
   'reparent/subreaper': {
     title: 'Orphans go to the nearest subreaper',
     text: 'The exiting process has an ancestor in the same PID namespace that called prctl(PR_SET_CHILD_SUBREAPER); the nearest such ancestor adopts the orphans.',
@@ -246,11 +241,6 @@ export const RULES = {
     title: 'One-shot handler (SA_RESETHAND)',
     text: 'The handler was installed with SA_RESETHAND, so the disposition goes back to SIG_DFL as it runs.',
     source: 'kernel/signal.c: get_signal() (SA_ONESHOT); sigaction(2)',
-  },
-  'sig/ignored-at-delivery': {
-    title: 'Ignored when it was acted on',
-    text: 'By the time the pending signal was taken, the disposition was SIG_IGN or the default action was "ignore".',
-    source: 'kernel/signal.c: get_signal()',
   },
   'sig/unkillable-at-delivery': {
     title: 'PID 1 skips the default action',

@@ -137,7 +137,7 @@ export function killOrphanedPgrp(k: Core, t: Task, oldParent: Task | null): void
     hasStoppedJobs(k, t.pgrp) &&
     willBecomeOrphanedPgrp(k, t.pgrp, ignored)
   ) {
-    killPgrp(k, null, t.pgrp, SIGHUP);
-    killPgrp(k, null, t.pgrp, SIGCONT);
+    killPgrp(k, null, t.pgrp, SIGHUP, 'pgrp/orphaned-hup');
+    killPgrp(k, null, t.pgrp, SIGCONT, 'pgrp/orphaned-hup');
   }
 }

@@ -213,7 +213,13 @@ export function killSomething(k: Core, sender: Task, pid: number, sig: number): 
 }
 
 /** __kill_pgrp_info(): every member; success if any was signalled, else the last error. */
-export function killPgrp(k: Core, sender: Task | null, pgrp: TaskId, sig: number): 0 | Errno {
+export function killPgrp(
+  k: Core,
+  sender: Task | null,
+  pgrp: TaskId,
+  sig: number,
+  rule?: RuleId,
+): 0 | Errno {
   const members = k.groups.get(pgrp);
   if (!members || members.size === 0) return 'ESRCH';
   let success = false;
@@ -222,7 +228,12 @@ export function killPgrp(k: Core, sender: Task | null, pgrp: TaskId, sig: number
     const t = k.task(id);
     if (!t) continue;
     if (sender === null) {
-      sendSignal(k, sig, t, { sender: null, priv: true });
+      sendSignal(
+        k,
+        sig,
+        t,
+        rule ? { sender: null, priv: true, rule } : { sender: null, priv: true },
+      );
       success = true;
       continue;
     }
@@ -325,6 +336,7 @@ export function doNotifyParent(k: Core, child: Task): boolean {
       code,
       status: killed ? st & 0x7f : (st >> 8) & 0xff,
       siPid: taskPidNr(k, child, parent.ns),
+      rule: 'exit/notify-parent',
     });
   }
   wakeWaitingParent(k, parent);
@@ -347,6 +359,7 @@ function notifyParentCldstop(
       code: why,
       status: sig,
       siPid: taskPidNr(k, t, parent.ns),
+      rule: 'sig/cldstop',
     });
   }
   wakeWaitingParent(k, parent);
@@ -422,7 +435,7 @@ export function getSignal(k: Core, t: Task, hooks: DeliveryHooks): void {
     };
     const disp = t.sighand.disp[sig];
     if (disp === DISP_IGNORE) {
-      emit('ignore', 'sig/ignored-at-delivery');
+      emit('ignore', 'sig/ignored');
       continue;
     }
     if (disp === DISP_HANDLER) {

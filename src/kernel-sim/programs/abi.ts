@@ -68,6 +68,8 @@ export interface ProgramContext<S = unknown> {
   /** An event-loop timer: onTimer runs when it is due and the program is idle. */
   setTimer(micros: Micros, tag: string): number;
   clearTimer(id: number): void;
+  /** setuid(2): root sets real, effective and saved UID; others may only switch between them. */
+  setuid(uid: number): 0 | Errno;
   setsid(): number | Errno;
   setpgid(pid: number, pgid: number): 0 | Errno;
   setChildSubreaper(on: boolean): 0;

@@ -83,7 +83,13 @@ export interface PuppetState {
 export const puppet: Program<PuppetState> = {
   name: 'puppet',
   start(ctx) {
-    ctx.state = { ...(ctx.state ?? {}), log: ctx.state?.log ?? [] };
+    // Exec'd puppets take their reactions from argv: --exit-on=SIG:CODE (repeatable).
+    const exitOn: Record<number, number> = { ...(ctx.state?.exitOn ?? {}) };
+    for (const a of ctx.argv.slice(1)) {
+      const m = /^--exit-on=(\d+):(\d+)$/.exec(a);
+      if (m) exitOn[Number(m[1])] = Number(m[2]);
+    }
+    ctx.state = { ...(ctx.state ?? {}), log: ctx.state?.log ?? [], exitOn };
   },
   resume(ctx, wake) {
     ensure(ctx).log.push(wake);
