@@ -17,6 +17,9 @@ export const hostInit: Program<null> = {
   start(ctx) {
     ctx.sigaction(SIGCHLD, 'handler');
   },
+  resume() {
+    // A wait made on init's behalf (from outside) finished; init goes back to its loop.
+  },
   onSignal(ctx, info) {
     if (info.sig !== SIGCHLD) return;
     for (;;) {
