@@ -19,11 +19,7 @@ import type { NewTraceEvent, TraceEvent } from './trace.ts';
 import type { ProgramRegistry } from './programs/abi.ts';
 
 export type TraceListener = (event: TraceEvent) => void;
-
-/** Finds the program behind an executable path (the simulated file system's job). */
-export type ExecutableResolver = (
-  path: string,
-) => { readonly path: string; readonly program: string } | undefined;
+export type TtyOutputListener = (tty: number, text: string) => void;
 
 export class Core {
   /** Per-namespace PID table: number -> struct pid id (0 = free). Derived; rebuilt on restore. */
@@ -37,11 +33,11 @@ export class Core {
   tracing: boolean;
   readonly trace: TraceEvent[] = [];
   readonly listeners = new Set<TraceListener>();
+  readonly ttyListeners = new Set<TtyOutputListener>();
 
   constructor(
     public state: KernelState,
     readonly programs: ProgramRegistry,
-    readonly resolveExecutable: ExecutableResolver,
     tracing: boolean,
   ) {
     this.tracing = tracing;

@@ -14,6 +14,8 @@ import { putPid } from './pidns.ts';
 import { doNotifyParent, sendSignal, withDisposition } from './signal.ts';
 import { killOrphanedPgrp, leaveGroup } from './sessions.ts';
 import { unchargePids } from './cgroup.ts';
+import { closeAllFds, forgetPipeWaiter } from './files.ts';
+import { disassociateCtty, forgetTtyWaiter } from './tty.ts';
 
 /** Releases the PID numbers and pids-cgroup charge of a task's extra threads (they exit first). */
 export function exitThreads(k: Core, t: Task): void {
@@ -44,7 +46,13 @@ export function doExit(k: Core, t: Task, status: number, rule: RuleId): void {
   t.pending = 0n;
   t.pendingInfo = [];
   exitThreads(k, t);
+  forgetTtyWaiter(k, t.id);
+  forgetPipeWaiter(k, t.id);
+  closeAllFds(k, t);
   if (k.tracing) k.emit({ type: 'exit', task: t.ref, status, rule });
+  // A session leader that owns a terminal hangs it up (do_exit -> disassociate_ctty).
+  const tty = t.ctty !== 0 && t.session === t.id ? k.state.ttys.get(t.ctty) : undefined;
+  if (tty && tty.session === t.session) disassociateCtty(k, tty);
   if (t.id === k.state.hostInit) {
     k.state.panicked = true;
     if (k.tracing) k.emit({ type: 'panic', task: t.ref, rule: 'exit/global-init' });
@@ -172,7 +180,11 @@ function forgetOriginalParent(k: Core, father: Task): void {
     if (k.tracing)
       k.emit({ type: 'reparent', task: p.ref, from: father.ref, to: reaper.ref, rule });
     if (p.pdeathSignal !== 0)
-      sendSignal(k, p.pdeathSignal, p, { sender: father, rule: 'reparent/pdeathsig' });
+      sendSignal(k, p.pdeathSignal, p, {
+        sender: father,
+        noinfo: true,
+        rule: 'reparent/pdeathsig',
+      });
     reparentLeader(k, father, p);
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { Core } from './core.ts';
 import type { Errno, TaskId } from './types.ts';
-import { asTaskId } from './types.ts';
+import { asTaskId, isErrno } from './types.ts';
 import type { RuleId } from './rules.ts';
 import type { Task } from './state.ts';
 import { NO_TASK } from './state.ts';
@@ -22,6 +22,8 @@ import { chargePids } from './cgroup.ts';
 import { joinGroup } from './sessions.ts';
 import { flushSignalHandlers } from './signal.ts';
 import { exitThreads } from './exit.ts';
+import { copyFds } from './files.ts';
+import { resolveExec, whichPath } from './fs.ts';
 import { isValidSignal } from './signals.ts';
 import { SIGCHLD } from './signals.ts';
 
@@ -116,6 +118,11 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
     deferred: [],
     busy: false,
     startTime: k.state.now,
+    fds: copyFds(k, parent.fds),
+    cwd: parent.cwd,
+    env: parent.env,
+    procNs: parent.procNs,
+    ctty: parent.ctty,
   };
   if (isInit) ns.childReaper = id;
   getPid(k, child.pgrp);
@@ -168,18 +175,31 @@ export function spawnThreads(k: Core, t: Task, count: number): 0 | Errno {
 }
 
 /**
- * execve(): the other threads go (de_thread), handled signals reset to SIG_DFL (ignored ones stay
- * ignored; mask and pending signals are kept), and the new program starts.
+ * execve() (with execvp's PATH search when `path` has no slash): the other threads go
+ * (de_thread), handled signals reset to SIG_DFL (ignored ones stay ignored; mask, pending
+ * signals and open descriptors are kept), and the new program starts. A script's #! line runs
+ * its interpreter with the script's path as an argument (binfmt_script).
  */
-export function execve(k: Core, t: Task, path: string, argv: readonly string[]): 0 | Errno {
-  const found = k.resolveExecutable(path);
-  if (!found || !k.programs.has(found.program)) return 'ENOENT';
+export function execve(
+  k: Core,
+  t: Task,
+  path: string,
+  argv: readonly string[],
+  env: Readonly<Record<string, string>> = t.env,
+): 0 | Errno {
+  const full = whichPath(k, t, path);
+  if (isErrno(full)) return full;
+  const found = resolveExec(k, t, full);
+  if (typeof found === 'string') return found;
+  if (!k.programs.has(found.program)) return 'ENOENT';
   exitThreads(k, t);
   const previous = t.comm;
   t.sighand = flushSignalHandlers(t.sighand);
-  t.comm = commOf(found.path);
-  t.argv = argv.length > 0 ? [...argv] : [found.path];
-  t.exe = found.path;
+  const args = argv.length > 0 ? [...argv] : [found.path];
+  t.argv = found.interpreter ? [...found.interpreter, found.path, ...args.slice(1)] : args;
+  t.exe = found.interpreter ? found.interpreter[0]! : found.path;
+  t.comm = commOf(found.path); // for a script: its own name, as Linux shows it
+  t.env = env;
   t.didExec = true;
   t.program = found.program;
   t.pstate = undefined;

@@ -3,7 +3,8 @@
  * See ARCHITECTURE.md for the map of rules to files.
  */
 export { Kernel } from './kernel.ts';
-export type { KernelOptions, KernelSnapshot, OutputListener } from './kernel.ts';
+export type { KernelOptions, KernelSnapshot } from './kernel.ts';
+export type { TtyOutputListener, TraceListener } from './core.ts';
 export type { TaskId, NsId, Pid, CgroupId, Micros, Errno } from './types.ts';
 export {
   ERRNO_TEXT,
@@ -31,11 +32,14 @@ export type {
   Program,
   ProgramContext,
   ProgramRegistry,
+  FileStat,
+  FileSystemView,
   WaitResult,
   WakeEvent,
 } from './programs/abi.ts';
 export type { PuppetState } from './programs/builtin.ts';
 export { parseSleepArgs } from './programs/builtin.ts';
+export { DEFAULT_PATH, normalizePath } from './fs.ts';
 export {
   CONTINUED_STATUS,
   exitedStatus,

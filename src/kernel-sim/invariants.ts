@@ -92,6 +92,33 @@ export function checkInvariants(k: Core): string[] {
       bad.push(`task ${t.id}: SIGNAL_UNKILLABLE ${t.unkillable} but reaper ${isReaper}`);
   }
 
+  // Terminals hold their session and foreground group (tty->session, tty->pgrp are get_pid'd).
+  for (const tty of s.ttys.values()) {
+    if (tty.session !== NO_TASK) addUser(tty.session);
+    if (tty.fgPgrp !== NO_TASK) addUser(tty.fgPgrp);
+  }
+  // Open files: each is referenced by exactly `refs` descriptors; pipes count their ends.
+  const fileRefs = new Map<number, number>();
+  for (const t of s.tasks.values())
+    for (const f of t.fds) if (f >= 0) fileRefs.set(f, (fileRefs.get(f) ?? 0) + 1);
+  for (const f of s.files.values()) {
+    if ((fileRefs.get(f.id) ?? 0) !== f.refs)
+      bad.push(`file ${f.id}: ${f.refs} refs recorded, ${fileRefs.get(f.id) ?? 0} descriptors`);
+  }
+  for (const id of fileRefs.keys())
+    if (!s.files.has(id)) bad.push(`descriptor points at closed file ${id}`);
+  for (const p of s.pipes.values()) {
+    let r = 0;
+    let w = 0;
+    for (const f of s.files.values())
+      if (f.kind === 'pipe' && f.pipe === p.id) {
+        if (f.mode === 'r') r++;
+        else w++;
+      }
+    if (p.readers !== r || p.writers !== w)
+      bad.push(`pipe ${p.id}: ${p.readers}/${p.writers} ends recorded, ${r}/${w} open`);
+  }
+
   for (const [id, n] of users) {
     const e = s.pids.get(id);
     if (e && e.users !== n) bad.push(`pid ${id}: ${e.users} users recorded, ${n} found`);

@@ -5,9 +5,10 @@
  * in time are broken by a sequence number.
  */
 import { Core } from './core.ts';
-import type { ExecutableResolver, TraceListener } from './core.ts';
+import type { TraceListener, TtyOutputListener } from './core.ts';
 import type { CgroupId, Errno, Micros, NsId, TaskId } from './types.ts';
 import {
+  ERRNO_TEXT,
   InvariantViolation,
   PID_MAX_DEFAULT,
   PID_MAX_LIMIT,
@@ -16,11 +17,12 @@ import {
   asNsId,
   asTaskId,
 } from './types.ts';
-import type { KernelState, QueueItem, SigInfo, Task } from './state.ts';
+import type { KernelState, QueueItem, SigInfo, Task, Tty } from './state.ts';
 import { DEFAULT_SIGHAND, DISP_DEFAULT, DISP_HANDLER, DISP_IGNORE, NO_TASK } from './state.ts';
 import type { TraceEvent } from './trace.ts';
 import type {
   Blocked,
+  FileSystemView,
   ForkSpec,
   Program,
   ProgramContext,
@@ -48,6 +50,38 @@ import { dequeueSignal, doSigaction, doSigprocmask, getSignal, killSomething } f
 import type { DeliveryHooks } from './signal.ts';
 import { joinGroup, setpgid, setsid } from './sessions.ts';
 import { createProcView } from './views.ts';
+import {
+  DEFAULT_PATH,
+  addFile,
+  defaultTree,
+  normalizePath,
+  readPath,
+  readdirPath,
+  statPath,
+  whichPath,
+} from './fs.ts';
+import {
+  closeFd,
+  doDup2,
+  doOpen,
+  doPipe,
+  doRead,
+  doWrite,
+  fileOf,
+  forgetPipeWaiter,
+  installFd,
+  newFile,
+} from './files.ts';
+import {
+  createTty,
+  dropControllingTty,
+  forgetTtyWaiter,
+  mustTty,
+  setControllingTty,
+  tcgetpgrp,
+  tcsetpgrp,
+  ttyInput,
+} from './tty.ts';
 import type { ProcView } from './views.ts';
 import { checkInvariants } from './invariants.ts';
 
@@ -63,6 +97,10 @@ export interface KernelOptions {
   readonly programs?: readonly Program<never>[];
   /** Executable paths and the program each runs, besides the builtin ones. */
   readonly binaries?: Readonly<Record<string, string>>;
+  /** Extra files: path -> text (mode 0644), or { content, mode } (e.g. 0o755 for a script). */
+  readonly files?: Readonly<
+    Record<string, string | { readonly content: string; readonly mode: number }>
+  >;
 }
 
 /** A saved machine: restore it to continue from exactly that point. */
@@ -72,13 +110,8 @@ export interface KernelSnapshot {
   readonly trace: readonly TraceEvent[];
 }
 
-export type OutputListener = (task: TaskId, fd: number, text: string) => void;
-
-const SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
-
 export class Kernel {
   private readonly k: Core;
-  private readonly outputs = new Set<OutputListener>();
   private readonly hooks: DeliveryHooks;
 
   private constructor(
@@ -89,16 +122,7 @@ export class Kernel {
     const programs = new Map<string, Program>();
     for (const p of [...BUILTIN_PROGRAMS, execHelper, ...(options.programs ?? [])])
       programs.set(p.name, p as Program);
-    const binaries: Record<string, string> = { ...BUILTIN_BINARIES, ...(options.binaries ?? {}) };
-    const resolve: ExecutableResolver = (path) => {
-      const candidates = path.includes('/') ? [path] : SEARCH_PATH.map((d) => `${d}/${path}`);
-      for (const c of candidates) {
-        const program = binaries[c];
-        if (program !== undefined) return { path: c, program };
-      }
-      return undefined;
-    };
-    this.k = new Core(state, programs, resolve, options.trace ?? true);
+    this.k = new Core(state, programs, options.trace ?? true);
     this.k.trace.push(...trace);
     rebuildPidTables(this.k);
     for (const t of state.tasks.values()) joinGroup(this.k, t);
@@ -150,7 +174,25 @@ export class Kernel {
       panicked: false,
       rng: (options.seed ?? 0x9e3779b9) >>> 0 || 1,
       hostname: options.hostname ?? 'host',
+      files: new Map(),
+      pipes: new Map(),
+      ttys: new Map(),
+      fs: defaultTree(options.hostname ?? 'host'),
+      nextFileId: 1,
+      nextPipeId: 1,
+      nextTtyId: 1,
     };
+    const binaries: Record<string, string> = { ...BUILTIN_BINARIES, ...(options.binaries ?? {}) };
+    for (const [path, program] of Object.entries(binaries))
+      addFile(state.fs, path, { type: 'exec', program, mode: 0o755 });
+    for (const [path, f] of Object.entries(options.files ?? {}))
+      addFile(
+        state.fs,
+        path,
+        typeof f === 'string'
+          ? { type: 'file', content: f, mode: 0o644 }
+          : { type: 'file', content: f.content, mode: f.mode },
+      );
     const kernel = new Kernel(state, options, []);
     kernel.bootInit();
     return kernel;
@@ -215,6 +257,11 @@ export class Kernel {
       deferred: [],
       busy: false,
       startTime: 0,
+      fds: [],
+      cwd: '/',
+      env: { PATH: DEFAULT_PATH, HOME: '/root', TERM: 'linux' },
+      procNs: root.id,
+      ctty: 0,
     };
     k.entry(id)!.users += 2; // as its own process group and session
     k.state.tasks.set(id, init);
@@ -265,10 +312,86 @@ export class Kernel {
     return () => this.k.listeners.delete(listener);
   }
 
-  /** Everything programs write (the terminal layer routes it to ttys and pipes). */
-  onOutput(listener: OutputListener): () => void {
-    this.outputs.add(listener);
-    return () => this.outputs.delete(listener);
+  /** Everything that appears on terminal screens (program output and the echo of typing). */
+  onTtyOutput(listener: TtyOutputListener): () => void {
+    this.k.ttyListeners.add(listener);
+    return () => this.k.ttyListeners.delete(listener);
+  }
+
+  // ------------------------------------------------------------------ terminals
+
+  /** A new pseudo-terminal (/dev/pts/N); returns its id. */
+  createTty(cols = 100, rows = 30): number {
+    return createTty(this.k, cols, rows).id;
+  }
+
+  /** Keystrokes typed on the terminal (Ctrl-C is "\x03", Enter "\r"). */
+  ttyInput(tty: number, data: string): void {
+    ttyInput(this.k, mustTty(this.k, tty), data);
+  }
+
+  /** The terminal's settings and who uses it (for drivers such as `pidlab run`). */
+  ttyInfo(tty: number): {
+    name: string;
+    canonical: boolean;
+    echo: boolean;
+    fgPgrp: number;
+    session: number;
+    readers: TaskId[];
+  } {
+    const t = mustTty(this.k, tty);
+    const readers = t.waiters.filter((id) => this.k.task(id)?.block?.kind === 'read');
+    return {
+      name: t.name,
+      canonical: t.canonical,
+      echo: t.echo,
+      fgPgrp: pidNrNs(this.k, this.k.entry(t.fgPgrp), this.rootNs),
+      session: pidNrNs(this.k, this.k.entry(t.session), this.rootNs),
+      readers,
+    };
+  }
+
+  /** The task blocked reading the terminal, if any (a shell waiting at its prompt). */
+  ttyReader(tty: number): TaskId | undefined {
+    return this.ttyInfo(tty).readers[0];
+  }
+
+  /**
+   * What a terminal login does: a child of the host's init that starts a new session, takes the
+   * terminal as its controlling terminal (fds 0, 1, 2 on it, in the foreground) and execs `path`.
+   */
+  login(
+    tty: number,
+    path: string,
+    argv: readonly string[] = [path],
+    env?: Readonly<Record<string, string>>,
+  ): TaskId {
+    const init = this.k.mustTask(this.hostInit);
+    const t = mustTty(this.k, tty);
+    const child = copyProcess(this.k, init, EXEC_HELPER, { path, argv });
+    if (typeof child === 'string') throw new RangeError(`login: fork failed: ${child}`);
+    child.sighand = DEFAULT_SIGHAND;
+    setsid(this.k, child);
+    const file = newFile(this.k, { kind: 'tty', mode: 'rw', tty: t.id });
+    for (const fd of [0, 1, 2]) installFd(this.k, child, fd, file);
+    setControllingTty(this.k, child, t);
+    child.cwd = '/root';
+    child.env = {
+      PATH: DEFAULT_PATH,
+      HOME: '/root',
+      TERM: 'xterm-256color',
+      USER: 'root',
+      SHELL: '/bin/bash',
+      HOSTNAME: this.hostname,
+      ...(env ?? {}),
+    };
+    this.settle();
+    return child.id;
+  }
+
+  /** Adds or replaces a file (scenarios put their scripts and apps here). */
+  writeFile(path: string, content: string, mode = 0o644): void {
+    addFile(this.k.state.fs, path, { type: 'file', content, mode });
   }
 
   hasTask(id: TaskId): boolean {
@@ -499,14 +622,20 @@ export class Kernel {
     if (!b) return;
     if (this.k.tracing)
       this.k.emit({ type: 'interrupt', task: t.ref, call: b.kind, rule: 'sig/eintr' });
+    if (b.kind === 'read') {
+      forgetTtyWaiter(this.k, t.id);
+      forgetPipeWaiter(this.k, t.id);
+    }
     const wake: WakeEvent =
-      b.kind === 'wait'
-        ? { call: 'wait', result: 'EINTR' }
-        : b.kind === 'sleep'
-          ? { call: 'sleep', result: 'EINTR' }
-          : b.kind === 'sigwait'
-            ? { call: 'sigwait', result: 'EINTR' }
-            : { call: 'pause', result: 'EINTR' };
+      b.kind === 'read'
+        ? { call: 'read', result: 'EINTR' }
+        : b.kind === 'wait'
+          ? { call: 'wait', result: 'EINTR' }
+          : b.kind === 'sleep'
+            ? { call: 'sleep', result: 'EINTR' }
+            : b.kind === 'sigwait'
+              ? { call: 'sigwait', result: 'EINTR' }
+              : { call: 'pause', result: 'EINTR' };
     this.resume(t, wake);
   }
 
@@ -564,6 +693,11 @@ export class Kernel {
         if (r !== null) this.resume(t, { call: 'wait', result: r });
         return;
       }
+      case 'read': {
+        const r = doRead(this.k, t, b.fd);
+        if (r !== null) this.resume(t, { call: 'read', result: r });
+        return;
+      }
       case 'sigwait': {
         const ready = t.pending & b.set;
         if (ready !== 0n) {
@@ -585,12 +719,6 @@ export class Kernel {
       default:
         return;
     }
-  }
-
-  /** Routes a write to the output listeners (and the trace). */
-  emitOutput(t: Task, fd: number, text: string): void {
-    if (this.k.tracing) this.k.emit({ type: 'write', task: t.ref, fd, text, rule: 'program' });
-    for (const l of this.outputs) l(t.id, fd, text);
   }
 }
 
@@ -622,7 +750,6 @@ function nextRandom(state: KernelState): number {
  */
 class TaskContext implements ProgramContext<unknown> {
   private done = false;
-  private viewCache: ProcView | undefined;
 
   constructor(
     private readonly kernel: Kernel,
@@ -677,7 +804,7 @@ class TaskContext implements ProgramContext<unknown> {
     return this.t.comm;
   }
   get proc(): ProcView {
-    return (this.viewCache ??= createProcView(this.k, this.t.ns));
+    return createProcView(this.k, this.t.procNs);
   }
 
   getpid(): number {
@@ -706,9 +833,9 @@ class TaskContext implements ProgramContext<unknown> {
     return taskPidNr(this.k, child, t.ns);
   }
 
-  exec(path: string, argv: readonly string[]): 0 | Errno {
+  exec(path: string, argv: readonly string[], env?: Readonly<Record<string, string>>): 0 | Errno {
     const t = this.live();
-    const r = execve(this.k, t, path, argv);
+    const r = execve(this.k, t, path, argv, env ?? t.env);
     if (r === 0) this.done = true;
     return r;
   }
@@ -854,8 +981,105 @@ class TaskContext implements ProgramContext<unknown> {
     if (t.runState !== 'stopped') t.runState = 'running';
   }
 
-  write(fd: number, text: string): void {
-    this.kernel.emitOutput(this.live(), fd, text);
+  write(fd: number, text: string): number | Errno {
+    const t = this.live();
+    const r = doWrite(this.k, t, fd, text);
+    if (this.k.tracing) this.k.emit({ type: 'write', task: t.ref, fd, text, rule: 'program' });
+    return r;
+  }
+
+  get env(): Readonly<Record<string, string>> {
+    return this.t.env;
+  }
+  getcwd(): string {
+    return this.t.cwd;
+  }
+  chdir(path: string): 0 | Errno {
+    const t = this.live();
+    const st = statPath(this.k, t, path);
+    if (typeof st === 'string') return st;
+    if (st.type !== 'dir') return 'ENOTDIR';
+    t.cwd = normalizePath(t.cwd, path);
+    return 0;
+  }
+  which(name: string): string | Errno {
+    return whichPath(this.k, this.live(), name);
+  }
+  read(fd: number): string | 'EOF' | Errno | Blocked {
+    const t = this.live();
+    const r = doRead(this.k, t, fd);
+    if (r !== null) return r;
+    this.beginBlock();
+    return this.block(t, { kind: 'read', fd, file: t.fds[fd] ?? -1 });
+  }
+  open(path: string, mode: 'r' | 'w' | 'a'): number | Errno {
+    return doOpen(this.k, this.live(), path, mode);
+  }
+  pipe(): readonly [number, number] | Errno {
+    return doPipe(this.k, this.live());
+  }
+  dup2(oldfd: number, newfd: number): number | Errno {
+    return doDup2(this.k, this.live(), oldfd, newfd);
+  }
+  close(fd: number): 0 | Errno {
+    return closeFd(this.k, this.live(), fd);
+  }
+  private ttyOf(fd: number): Tty | Errno {
+    const f = fileOf(this.k, this.live(), fd);
+    if (f === 'EBADF') return 'EBADF';
+    if (f.kind !== 'tty') return 'ENOTTY';
+    return mustTty(this.k, f.tty!);
+  }
+  isatty(fd: number): boolean {
+    return typeof this.ttyOf(fd) !== 'string';
+  }
+  tcgetpgrp(fd: number): number | Errno {
+    const tty = this.ttyOf(fd);
+    return typeof tty === 'string' ? tty : tcgetpgrp(this.k, this.t, tty);
+  }
+  tcsetpgrp(fd: number, pgrp: number): 0 | Errno {
+    const tty = this.ttyOf(fd);
+    return typeof tty === 'string' ? tty : tcsetpgrp(this.k, this.t, tty, pgrp);
+  }
+  setTtyMode(fd: number, mode: { readonly canonical: boolean; readonly echo: boolean }): 0 | Errno {
+    const tty = this.ttyOf(fd);
+    if (typeof tty === 'string') return tty;
+    if (tty.canonical !== mode.canonical) {
+      // Switching modes hands over what was typed so far (tcsetattr TCSANOW).
+      tty.input += tty.editing;
+      tty.editing = '';
+    }
+    tty.canonical = mode.canonical;
+    tty.echo = mode.echo;
+    return 0;
+  }
+  setControllingTty(fd: number): 0 | Errno {
+    const tty = this.ttyOf(fd);
+    return typeof tty === 'string' ? tty : setControllingTty(this.k, this.live(), tty);
+  }
+  dropControllingTty(): 0 | Errno {
+    return dropControllingTty(this.k, this.live());
+  }
+  get fs(): FileSystemView {
+    const k = this.k;
+    const t = this.t;
+    return {
+      stat: (path) => statPath(k, t, path),
+      readdir: (path) => readdirPath(k, t, path),
+      readFile: (path) => readPath(k, t, path),
+      resolve: (path) => normalizePath(t.cwd, path),
+    };
+  }
+  mountProc(): 0 | Errno {
+    this.live().procNs = this.t.ns;
+    return 0;
+  }
+  setnsMount(pid: number): 0 | Errno {
+    const t = this.live();
+    const target = findTaskByPid(this.k, pid, t.ns);
+    if (!target) return 'ESRCH';
+    t.procNs = target.procNs;
+    return 0;
   }
 
   random(): number {
@@ -878,8 +1102,8 @@ const execHelper: Program<{ path: string; argv: readonly string[] }> = {
     const { path, argv } = ctx.state;
     const r = ctx.exec(path, argv);
     if (r !== 0) {
-      ctx.write(2, `${path}: ${r === 'ENOENT' ? 'No such file or directory' : r}\n`);
-      ctx.exit(127);
+      ctx.write(2, `${path}: ${ERRNO_TEXT[r]}\n`);
+      ctx.exit(r === 'ENOENT' ? 127 : 126);
     }
   },
 };

@@ -18,6 +18,8 @@ import {
   SIGSTOP,
   SIGTERM,
   SIGTSTP,
+  SIGTTIN,
+  SIGINT,
   SIGUSR1,
   SIGUSR2,
   SIGWINCH,
@@ -542,6 +544,17 @@ describe('signals (kernel/signal.c)', () => {
     expect([k.hasTask(leader.task), k.hasTask(m.task)]).toEqual([false, false]);
     expect(k.sys(outsider.task).kill(-leader.pid, SIGTERM)).toBe('ESRCH');
     expect(eventsOf(k, 'kill')[0]?.rule).toBe('kill/pgrp');
+    // kill(0) from a namespace init that never called setsid reaches its group outside the
+    // namespace; the outside receiver sees si_pid as the sender's own-namespace PID (1):
+    // prepare_kill_siginfo() uses task_tgid_vnr() and nothing translates it.
+    const c = container(k);
+    k.sys(c.outer.task).sigaction(SIGUSR1, 'handler');
+    expect(k.sys(c.init.task).kill(0, SIGUSR1)).toBe(0);
+    k.settle();
+    expect(log(k, c.outer.task)).toContainEqual({
+      call: 'signal',
+      info: { sig: SIGUSR1, pid: 1, code: 'SI_USER' },
+    });
   });
 
   ruleTest(
@@ -972,6 +985,85 @@ describe('sessions, groups and prctl (kernel/sys.c)', () => {
     const p = hostProcess(k);
     k.sys(p.task).write(1, 'hello\n');
     expect(eventsOf(k, 'write')[0]).toMatchObject({ text: 'hello\n', rule: 'program' });
+  });
+});
+
+describe('terminals and pipes (drivers/tty, fs/pipe.c)', () => {
+  /** A session leader on a new terminal (a puppet), with fds 0-2 on it. */
+  function onTty(k: Kernel): { tty: number; leader: TaskId; out: string[] } {
+    const tty = k.createTty();
+    const out: string[] = [];
+    k.onTtyOutput((_t, text) => out.push(text));
+    const leader = k.login(tty, '/usr/local/bin/puppet', ['puppet']);
+    return { tty, leader, out };
+  }
+
+  ruleTest(
+    'tty/isig',
+    'Ctrl-C sends SIGINT to the foreground process group, not to the shell',
+    () => {
+      const k = boot();
+      const { tty, leader, out } = onTty(k);
+      const job = fork(k, leader);
+      k.sys(job.task).setpgid(0, 0);
+      const member = fork(k, job.task);
+      expect(k.sys(leader).tcsetpgrp(0, job.pid)).toBe(0);
+      k.ttyInput(tty, '\x03');
+      k.settle();
+      expect([k.hasTask(job.task), k.hasTask(member.task), k.hasTask(leader)]).toEqual([
+        true,
+        false,
+        true,
+      ]);
+      expect(k.view().get(job.pid)?.state).toBe('Z');
+      expect(out.join('')).toBe('^C');
+      expect(
+        eventsOf(k, 'signal')
+          .filter((e) => e.rule === 'tty/isig')
+          .map((e) => e.sig),
+      ).toEqual([SIGINT, SIGINT]);
+    },
+  );
+
+  ruleTest('tty/bg', 'a background job reading the terminal is stopped by SIGTTIN', () => {
+    const k = boot();
+    const { tty, leader } = onTty(k);
+    const job = fork(k, leader);
+    k.sys(job.task).setpgid(0, 0); // its own group, not the foreground one
+    expect(k.sys(job.task).read(0)).toBe('EINTR');
+    k.settle();
+    expect(k.view().get(job.pid)?.state).toBe('T');
+    expect(eventsOf(k, 'signal').find((e) => e.sig === SIGTTIN)?.rule).toBe('tty/bg');
+    // The foreground reader gets its line.
+    expect(k.sys(leader).read(0)).toBe(BLOCKED);
+    k.ttyInput(tty, 'hello\r');
+    k.settle();
+    expect(log(k, leader).at(-1)).toEqual({ call: 'read', result: 'hello\n' });
+    expect(k.ttyInfo(tty).fgPgrp).toBe(k.pidOf(leader));
+  });
+
+  ruleTest('tty/hangup', 'when the session leader exits its foreground group gets SIGHUP', () => {
+    const k = boot();
+    const { tty, leader } = onTty(k);
+    const child = fork(k, leader); // same group: the foreground one
+    k.sys(leader).exit(0);
+    k.settle();
+    expect(k.hasTask(child.task)).toBe(false);
+    expect(eventsOf(k, 'signal').find((e) => e.rule === 'tty/hangup')?.sig).toBe(SIGHUP);
+    expect(k.ttyInfo(tty).session).toBe(0);
+  });
+
+  ruleTest('pipe/epipe', 'writing to a pipe with no reader gives EPIPE and SIGPIPE', () => {
+    const k = boot();
+    const p = hostProcess(k);
+    const [r, w] = k.sys(p.task).pipe() as readonly [number, number];
+    expect(k.sys(p.task).write(w, 'abc')).toBe(3);
+    expect(k.sys(p.task).read(r)).toBe('abc');
+    k.sys(p.task).close(r);
+    expect(k.sys(p.task).write(w, 'x')).toBe('EPIPE');
+    k.settle();
+    expect(k.hasTask(p.task)).toBe(false);
+    expect(eventsOf(k, 'signal').at(-2)?.rule).toBe('pipe/epipe');
   });
 });
 

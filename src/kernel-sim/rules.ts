@@ -315,6 +315,26 @@ export const RULES = {
     text: 'prctl(PR_SET_PDEATHSIG) asks for a signal when the parent dies.',
     source: 'kernel/sys.c: prctl PR_SET_PDEATHSIG; prctl(2)',
   },
+  'tty/isig': {
+    title: 'Ctrl-C, Ctrl-\\ and Ctrl-Z signal the foreground process group',
+    text: "The terminal's line discipline turns Ctrl-C into SIGINT, Ctrl-\\ into SIGQUIT and Ctrl-Z into SIGTSTP, sent to every process of the terminal's foreground process group — not to one process, and not to PID 1 unless it is in that group.",
+    source: 'drivers/tty/n_tty.c: n_tty_receive_signal_char(), isig(); termios(3) ISIG',
+  },
+  'tty/bg': {
+    title: 'A background job touching the terminal is stopped',
+    text: 'A process in a background process group that reads its controlling terminal (or changes its foreground group) makes its whole group get SIGTTIN (SIGTTOU), which stops it until it is brought to the foreground.',
+    source: 'drivers/tty/tty_jobctrl.c: __tty_check_change(); credentials(7)',
+  },
+  'tty/hangup': {
+    title: 'The session leader left: hang-up',
+    text: 'The session leader that owned the terminal exited, so its foreground process group gets SIGHUP (and SIGCONT) and the terminal is released.',
+    source: 'drivers/tty/tty_jobctrl.c: disassociate_ctty(); credentials(7)',
+  },
+  'pipe/epipe': {
+    title: 'Writing to a pipe nobody reads: SIGPIPE',
+    text: 'Every read end of the pipe is closed, so the writer gets SIGPIPE (which terminates it by default) and the write fails with EPIPE.',
+    source: 'fs/pipe.c: pipe_write(); pipe(7)',
+  },
   program: {
     title: 'What the program does',
     text: "This step is the program's own behaviour (its model follows the program's source), not a kernel decision.",

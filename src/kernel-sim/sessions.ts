@@ -53,6 +53,7 @@ export function setsid(k: Core, t: Task): number | Errno {
   if (!taken) {
     changePgrp(k, t, t.id);
     changeSession(k, t, t.id);
+    t.ctty = 0; // a new session has no controlling terminal
   }
   if (k.tracing)
     k.emit({ type: 'setsid', task: t.ref, result, rule: taken ? 'setsid/eperm' : 'setsid' });

@@ -53,6 +53,8 @@ export interface SendOrigin {
   readonly status?: number;
   /** si_pid as the receiver should see it, when the kernel fills it in (do_notify_parent). */
   readonly siPid?: number;
+  /** SEND_SIG_NOINFO: the kernel fills si_pid, translated into the receiver's namespace. */
+  readonly noinfo?: boolean;
   /** The rule to name in the trace when the signal is queued (default: how it was sent). */
   readonly rule?: RuleId;
 }
@@ -109,9 +111,15 @@ export function sendSignal(k: Core, sig: number, t: Task, origin: SendOrigin): v
     forced = origin.priv === true;
     siPid = origin.siPid ?? 0;
   } else {
-    siPid = origin.siPid ?? taskPidNr(k, origin.sender, t.ns);
-    forced = taskPidNr(k, origin.sender, t.ns) === 0;
-    if (forced) siPid = 0;
+    // kill() fills si_pid with the sender's PID in its *own* namespace (prepare_kill_siginfo:
+    // task_tgid_vnr) and the kernel only zeroes it for a sender outside the target's namespace;
+    // it is never translated. SEND_SIG_NOINFO (the parent-death signal) is translated instead.
+    const inTarget = taskPidNr(k, origin.sender, t.ns);
+    forced = inTarget === 0;
+    siPid = forced
+      ? 0
+      : (origin.siPid ??
+        (origin.noinfo ? inTarget : taskPidNr(k, origin.sender, origin.sender.ns)));
   }
   const from = origin.sender?.ref ?? null;
   const note = (outcome: 'pending' | 'dropped' | 'coalesced', rule: RuleId): void => {

@@ -83,7 +83,8 @@ export type Block =
       readonly until: Micros | null;
       readonly signalfd: boolean;
     }
-  | { readonly kind: 'zap' }; // a dying namespace init in zap_pid_ns_processes()
+  | { readonly kind: 'zap' } // a dying namespace init in zap_pid_ns_processes()
+  | { readonly kind: 'read'; readonly fd: number; readonly file: number };
 
 export type RunState = 'running' | 'sleeping' | 'stopped' | 'zombie';
 
@@ -149,7 +150,71 @@ export interface Task {
   /** A CPU-bound loop: shown as R and never idle. */
   busy: boolean;
   startTime: Micros;
+  /** File descriptor table: index = fd, value = open file id, or -1 when closed. */
+  fds: number[];
+  cwd: string;
+  env: Readonly<Record<string, string>>;
+  /** The PID namespace whose procfs this task's /proc shows (its mount namespace's). */
+  procNs: NsId;
+  /** Controlling terminal (a TtyId), 0 for none. */
+  ctty: number;
 }
+
+// ---------------------------------------------------------------- files, pipes, terminals
+
+/** An open file description (struct file): shared by every descriptor that refers to it. */
+export interface OpenFile {
+  readonly id: number;
+  readonly kind: 'tty' | 'pipe' | 'null' | 'file' | 'proc';
+  readonly mode: 'r' | 'w' | 'a' | 'rw';
+  refs: number;
+  /** For 'tty'. */
+  readonly tty?: number;
+  /** For 'pipe': the pipe and which end. */
+  readonly pipe?: number;
+  /** For 'file' and 'proc'. */
+  readonly path?: string;
+  /** Read position (files), and for 'proc' the text as it was when opened. */
+  pos: number;
+  readonly snapshot?: string;
+}
+
+export interface Pipe {
+  readonly id: number;
+  buffer: string;
+  readers: number;
+  writers: number;
+  /** Tasks blocked reading it. */
+  waiters: TaskId[];
+}
+
+/** A pseudo-terminal (/dev/pts/N) with its line discipline (n_tty) settings. */
+export interface Tty {
+  readonly id: number;
+  readonly name: string;
+  /** The session it controls (its leader's struct pid id), NO_TASK when none. */
+  session: TaskId;
+  /** Foreground process group (struct pid id), NO_TASK when none. */
+  fgPgrp: TaskId;
+  /** ICANON and ECHO. */
+  canonical: boolean;
+  echo: boolean;
+  /** The line being edited (canonical mode). */
+  editing: string;
+  /** Input ready for read(): complete lines (canonical) or raw bytes. */
+  input: string;
+  /** An end-of-file (Ctrl-D on an empty line) is pending for the next read. */
+  eof: boolean;
+  waiters: TaskId[];
+  cols: number;
+  rows: number;
+}
+
+export type FsNode =
+  | { readonly type: 'dir'; mode: number }
+  | { readonly type: 'file'; content: string; mode: number }
+  | { readonly type: 'exec'; readonly program: string; mode: number }
+  | { readonly type: 'dev'; readonly dev: 'null' | 'tty' | 'zero'; mode: number };
 
 /** struct pid: the numbers one task (or thread) holds, kept while anything refers to them. */
 export interface PidEntry {
@@ -232,6 +297,14 @@ export interface KernelState {
   /** Seeded PRNG state (xorshift32) for anything a scenario wants randomised. */
   rng: number;
   hostname: string;
+  files: Map<number, OpenFile>;
+  pipes: Map<number, Pipe>;
+  ttys: Map<number, Tty>;
+  /** The file system (everything but /proc, which is generated). Absolute normalised paths. */
+  fs: Map<string, FsNode>;
+  nextFileId: number;
+  nextPipeId: number;
+  nextTtyId: number;
 }
 
 export type SyscallResult<T> = T | Errno;

@@ -39,7 +39,17 @@ export type Errno =
   | 'EACCES'
   | 'EINVAL'
   | 'ENOSPC'
-  | 'ENOENT';
+  | 'ENOENT'
+  | 'EBADF'
+  | 'EPIPE'
+  | 'ENOTTY'
+  | 'EIO'
+  | 'EISDIR'
+  | 'ENOTDIR'
+  | 'EEXIST'
+  | 'EMFILE'
+  | 'ENOEXEC'
+  | 'ENXIO';
 
 export const ERRNO_TEXT: Readonly<Record<Errno, string>> = {
   EPERM: 'Operation not permitted',
@@ -52,6 +62,16 @@ export const ERRNO_TEXT: Readonly<Record<Errno, string>> = {
   EINVAL: 'Invalid argument',
   ENOSPC: 'No space left on device',
   ENOENT: 'No such file or directory',
+  EBADF: 'Bad file descriptor',
+  EPIPE: 'Broken pipe',
+  ENOTTY: 'Inappropriate ioctl for device',
+  EIO: 'Input/output error',
+  EISDIR: 'Is a directory',
+  ENOTDIR: 'Not a directory',
+  EEXIST: 'File exists',
+  EMFILE: 'Too many open files',
+  ENOEXEC: 'Exec format error',
+  ENXIO: 'No such device or address',
 };
 
 export const isErrno = (v: unknown): v is Errno => typeof v === 'string' && v in ERRNO_TEXT;

@@ -30,7 +30,8 @@ export type WakeEvent =
   | { readonly call: 'wait'; readonly result: WaitResult | Errno }
   | { readonly call: 'sleep'; readonly result: 0 | 'EINTR' }
   | { readonly call: 'sigwait'; readonly result: SigInfo | 'EAGAIN' | 'EINTR' }
-  | { readonly call: 'pause'; readonly result: 'EINTR' };
+  | { readonly call: 'pause'; readonly result: 'EINTR' }
+  | { readonly call: 'read'; readonly result: string | 'EOF' | Errno };
 
 /** What a forked child runs: the program (usually the parent's own) and its starting state. */
 export interface ForkSpec {
@@ -52,8 +53,46 @@ export interface ProgramContext<S = unknown> {
   getpgrp(): number;
   getsid(): number;
   fork(spec: ForkSpec): number | Errno;
-  /** On success the program is replaced: return at once. */
-  exec(path: string, argv: readonly string[]): 0 | Errno;
+  /**
+   * execve(): on success the program is replaced (return at once). `env` defaults to the
+   * current environment. ENOENT when no such file, EACCES when it is not executable.
+   */
+  exec(path: string, argv: readonly string[], env?: Readonly<Record<string, string>>): 0 | Errno;
+  /** The environment the program was exec'd with (inherited across fork). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Current working directory (chdir changes it; inherited across fork and exec). */
+  getcwd(): string;
+  chdir(path: string): 0 | Errno;
+  /** Resolves a command name through PATH as execvp would: the path, or ENOENT/EACCES. */
+  which(name: string): string | Errno;
+
+  // ---- files: descriptors 0, 1, 2 are inherited; all are kept across exec (no O_CLOEXEC) ----
+  /**
+   * read(2): what is available now (a whole line from a terminal in canonical mode, the whole
+   * buffered content of a pipe, the rest of a file), 'EOF' at end of file, or BLOCKED: the
+   * result then comes to resume as { call: 'read' }. A background process reading its
+   * controlling terminal gets SIGTTIN.
+   */
+  read(fd: number): string | 'EOF' | Errno | Blocked;
+  /** write(2): EPIPE (and SIGPIPE) on a pipe nobody reads; EBADF on a closed descriptor. */
+  write(fd: number, text: string): number | Errno;
+  /** open(2) on the simulated file system ('/proc', '/dev/null', '/dev/tty', files). */
+  open(path: string, mode: 'r' | 'w' | 'a'): number | Errno;
+  pipe(): readonly [number, number] | Errno;
+  dup2(oldfd: number, newfd: number): number | Errno;
+  close(fd: number): 0 | Errno;
+  isatty(fd: number): boolean;
+  /** tcgetpgrp/tcsetpgrp on the terminal behind fd (in the caller's PID namespace). */
+  tcgetpgrp(fd: number): number | Errno;
+  tcsetpgrp(fd: number, pgrp: number): 0 | Errno;
+  /** termios ICANON and ECHO: a shell's line editor turns both off while it reads a line. */
+  setTtyMode(fd: number, mode: { readonly canonical: boolean; readonly echo: boolean }): 0 | Errno;
+  /** ioctl(TIOCSCTTY): a session leader without a terminal takes the one behind fd. */
+  setControllingTty(fd: number): 0 | Errno;
+  /** ioctl(TIOCNOTTY): give up the controlling terminal. */
+  dropControllingTty(): 0 | Errno;
+  /** The file system, read without descriptors (stat, directory listings). */
+  readonly fs: FileSystemView;
   exit(code: number): void;
   kill(pid: number, sig: number): 0 | Errno;
   sigaction(sig: number, disposition: DispositionName, flags?: number): 0 | Errno;
@@ -78,14 +117,21 @@ export interface ProgramContext<S = unknown> {
   unsharePid(): 0 | Errno;
   /** setns() into the PID namespace of process `pid` (as nsenter --target PID --pid does). */
   setnsPid(pid: number): 0 | Errno;
+  /**
+   * unshare(CLONE_NEWNS) + mount -t proc proc /proc: from now on /proc (and so ps) shows the
+   * caller's active PID namespace (what `unshare --mount-proc` does in its child). Without it a
+   * new PID namespace still sees the host's /proc.
+   */
+  mountProc(): 0 | Errno;
+  /** setns() into the mount namespace of process `pid` (nsenter --mount): its /proc view. */
+  setnsMount(pid: number): 0 | Errno;
   /** Starts `count` extra threads (they take PID numbers and count against pids.max). */
   spawnThreads(count: number): 0 | Errno;
   /** The program spins on the CPU (state R) until a signal changes that. */
   busy(): void;
-  write(fd: number, text: string): void;
   /** A deterministic random number in [0, 1) from the kernel's seeded generator. */
   random(): number;
-  /** /proc as this process's namespace shows it. */
+  /** /proc as this process sees it: the PID namespace its mounted procfs belongs to. */
   readonly proc: ProcView;
 }
 
@@ -98,3 +144,21 @@ export interface Program<S = unknown> {
 }
 
 export type ProgramRegistry = ReadonlyMap<string, Program>;
+
+export interface FileStat {
+  readonly type: 'file' | 'dir' | 'exec' | 'dev';
+  readonly size: number;
+  /** For 'exec': the program model it runs. */
+  readonly program?: string;
+  readonly mode: string;
+}
+
+/** Read-only access to the simulated file system, /proc as the caller's namespace sees it. */
+export interface FileSystemView {
+  stat(path: string): FileStat | Errno;
+  /** Entry names, sorted. */
+  readdir(path: string): string[] | Errno;
+  readFile(path: string): string | Errno;
+  /** Absolute, normalised path (resolves '.', '..' against the caller's cwd). */
+  resolve(path: string): string;
+}

@@ -1,0 +1,290 @@
+/**
+ * The simulated file system: a tree of plain-data nodes, with /proc generated from the kernel
+ * state as the reader's procfs shows it (fs/proc), and /dev devices. Executables are nodes that
+ * name a program model; scripts with a #! line run their interpreter (fs/binfmt_script.c).
+ */
+import type { Core } from './core.ts';
+import type { Errno, NsId } from './types.ts';
+import type { FsNode, Task } from './state.ts';
+import type { FileStat } from './programs/abi.ts';
+import { createProcView } from './views.ts';
+import { findTaskByPid, taskPidNr } from './pidns.ts';
+
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** Absolute, normalised path ('.', '..' and repeated slashes resolved). */
+export function normalizePath(cwd: string, path: string): string {
+  const parts = (path.startsWith('/') ? path : `${cwd}/${path}`).split('/');
+  const out: string[] = [];
+  for (const p of parts) {
+    if (p === '' || p === '.') continue;
+    if (p === '..') out.pop();
+    else out.push(p);
+  }
+  return '/' + out.join('/');
+}
+
+const parentOf = (path: string): string =>
+  path.lastIndexOf('/') <= 0 ? '/' : path.slice(0, path.lastIndexOf('/'));
+
+/** The base tree every machine has. */
+export function defaultTree(hostname: string): Map<string, FsNode> {
+  const fs = new Map<string, FsNode>();
+  for (const d of [
+    '/',
+    '/bin',
+    '/sbin',
+    '/usr',
+    '/usr/bin',
+    '/usr/sbin',
+    '/usr/local',
+    '/usr/local/bin',
+    '/usr/local/sbin',
+    '/etc',
+    '/tmp',
+    '/root',
+    '/home',
+    '/dev',
+    '/dev/pts',
+    '/var',
+    '/app',
+  ])
+    fs.set(d, { type: 'dir', mode: d === '/tmp' ? 0o1777 : 0o755 });
+  fs.set('/etc/hostname', { type: 'file', content: `${hostname}\n`, mode: 0o644 });
+  fs.set('/etc/os-release', {
+    type: 'file',
+    content:
+      'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\n',
+    mode: 0o644,
+  });
+  fs.set('/etc/passwd', {
+    type: 'file',
+    content:
+      'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
+    mode: 0o644,
+  });
+  fs.set('/dev/null', { type: 'dev', dev: 'null', mode: 0o666 });
+  fs.set('/dev/zero', { type: 'dev', dev: 'zero', mode: 0o666 });
+  fs.set('/dev/tty', { type: 'dev', dev: 'tty', mode: 0o666 });
+  return fs;
+}
+
+/** Adds a file (creating its directories) — used at boot for binaries and scenario files. */
+export function addFile(fs: Map<string, FsNode>, path: string, node: FsNode): void {
+  const p = normalizePath('/', path);
+  let dir = parentOf(p);
+  const dirs: string[] = [];
+  while (!fs.has(dir)) {
+    dirs.push(dir);
+    dir = parentOf(dir);
+  }
+  for (const d of dirs.reverse()) fs.set(d, { type: 'dir', mode: 0o755 });
+  fs.set(p, node);
+}
+
+// ------------------------------------------------------------------ /proc
+
+interface ProcNode {
+  readonly type: 'dir' | 'file' | 'link';
+  readonly content?: string;
+  readonly target?: string;
+}
+
+/** /proc as seen by `t` (its procNs): /proc/PID/{status,cmdline,stat,comm}, self, sys/kernel. */
+function procLookup(k: Core, t: Task, rel: string): ProcNode | undefined {
+  const ns = t.procNs;
+  const view = createProcView(k, ns);
+  const parts = rel.split('/').filter(Boolean);
+  if (parts.length === 0) return { type: 'dir' };
+  const rest = parts.slice(1);
+  let first = parts[0];
+  if (first === 'self' || first === 'thread-self') {
+    const me = taskPidNr(k, t, ns);
+    if (me === 0) return undefined; // /proc/self dangles for a process outside the procfs's namespace
+    if (rest.length === 0) return { type: 'link', target: String(me) };
+    first = String(me);
+  }
+  if (first === 'sys') {
+    const key = rest.join('/');
+    if (key === '' || key === 'kernel') return { type: 'dir' };
+    if (key === 'kernel/pid_max') return { type: 'file', content: `${k.ns(t.ns).pidMax}\n` };
+    if (key === 'kernel/ns_last_pid')
+      return { type: 'file', content: `${Math.max(0, k.ns(t.ns).cursor - 1)}\n` };
+    return undefined;
+  }
+  if (!first || !/^\d+$/.test(first)) return undefined;
+  const pid = Number(first);
+  const target = findTaskByPid(k, pid, ns);
+  if (!target) return undefined;
+  const file = rest.join('/');
+  if (file === '') return { type: 'dir' };
+  if (file === 'status') return { type: 'file', content: view.status(pid) ?? '' };
+  if (file === 'cmdline') return { type: 'file', content: view.cmdline(pid) ?? '' };
+  if (file === 'comm') return { type: 'file', content: `${target.comm}\n` };
+  if (file === 'environ')
+    return {
+      type: 'file',
+      content: Object.entries(target.env)
+        .map(([a, b]) => `${a}=${b}\0`)
+        .join(''),
+    };
+  if (file === 'ns') return { type: 'dir' };
+  if (file === 'ns/pid') return { type: 'link', target: `pid:[${4026531836 + target.ns - 1}]` };
+  if (file === 'ns/pid_for_children')
+    return { type: 'link', target: `pid:[${4026531836 + target.nsForChildren - 1}]` };
+  return undefined;
+}
+
+function procReaddir(k: Core, t: Task, rel: string): string[] | undefined {
+  const parts = rel.split('/').filter(Boolean);
+  if (parts.length === 0) {
+    const pids = createProcView(k, t.procNs)
+      .list()
+      .map((e) => String(e.pid));
+    return [...pids, 'self', 'sys', 'thread-self'];
+  }
+  if (parts[0] === 'sys')
+    return parts.length === 1
+      ? ['kernel']
+      : parts[1] === 'kernel'
+        ? ['ns_last_pid', 'pid_max']
+        : undefined;
+  const node = procLookup(k, t, rel);
+  if (node?.type !== 'dir') return undefined;
+  if (parts.length === 1 || parts[0] === 'self')
+    return ['cmdline', 'comm', 'environ', 'ns', 'status'];
+  if (parts[parts.length - 1] === 'ns') return ['pid', 'pid_for_children'];
+  return undefined;
+}
+
+// ------------------------------------------------------------------ the view programs get
+
+const isProc = (p: string): boolean => p === '/proc' || p.startsWith('/proc/');
+const modeString = (type: FileStat['type'], mode: number): string => {
+  const t = type === 'dir' ? 'd' : type === 'dev' ? 'c' : '-';
+  const r = (m: number): string => `${m & 4 ? 'r' : '-'}${m & 2 ? 'w' : '-'}${m & 1 ? 'x' : '-'}`;
+  return t + r(mode >> 6) + r(mode >> 3) + r(mode);
+};
+
+export function statPath(k: Core, t: Task, path: string): FileStat | Errno {
+  const p = normalizePath(t.cwd, path);
+  if (isProc(p)) {
+    const n = procLookup(k, t, p.slice(5));
+    if (!n) return 'ENOENT';
+    if (n.type === 'dir') return { type: 'dir', size: 0, mode: 'dr-xr-xr-x' };
+    return { type: 'file', size: 0, mode: '-r--r--r--' };
+  }
+  const node = k.state.fs.get(p);
+  if (!node) return 'ENOENT';
+  const size = node.type === 'file' ? node.content.length : 0;
+  const stat: FileStat =
+    node.type === 'exec'
+      ? { type: 'exec', size: 0, program: node.program, mode: modeString('exec', node.mode) }
+      : { type: node.type, size, mode: modeString(node.type, node.mode) };
+  return stat;
+}
+
+export function readdirPath(k: Core, t: Task, path: string): string[] | Errno {
+  const p = normalizePath(t.cwd, path);
+  if (p === '/') {
+    const names = new Set<string>(['proc']);
+    for (const key of k.state.fs.keys())
+      if (key !== '/' && parentOf(key) === '/') names.add(key.slice(1));
+    return [...names].sort();
+  }
+  if (isProc(p)) return procReaddir(k, t, p.slice(5)) ?? 'ENOENT';
+  const node = k.state.fs.get(p);
+  if (!node) return 'ENOENT';
+  if (node.type !== 'dir') return 'ENOTDIR';
+  const out: string[] = [];
+  for (const key of k.state.fs.keys())
+    if (key !== p && parentOf(key) === p) out.push(key.slice(p.length + (p === '/' ? 0 : 1)));
+  return out.sort();
+}
+
+export function readPath(k: Core, t: Task, path: string): string | Errno {
+  const p = normalizePath(t.cwd, path);
+  if (isProc(p)) {
+    const n = procLookup(k, t, p.slice(5));
+    if (!n) return 'ENOENT';
+    if (n.type === 'dir') return 'EISDIR';
+    if (n.type === 'link') return readPath(k, t, `/proc/${n.target ?? ''}`);
+    return n.content ?? '';
+  }
+  const node = k.state.fs.get(p);
+  if (!node) return 'ENOENT';
+  if (node.type === 'dir') return 'EISDIR';
+  if (node.type === 'file') return node.content;
+  if (node.type === 'exec') return `\x7fELF\x02\x01\x01 (${node.program})\n`;
+  return '';
+}
+
+/** Writes (or appends to) a regular file; /proc/sys/kernel/pid_max sets the namespace's pid_max. */
+export function writePath(
+  k: Core,
+  t: Task,
+  path: string,
+  text: string,
+  append: boolean,
+): number | Errno {
+  const p = normalizePath(t.cwd, path);
+  if (p === '/proc/sys/kernel/pid_max') {
+    const n = Number(text.trim());
+    if (!Number.isInteger(n) || n < 301 || n > 4194304) return 'EINVAL';
+    k.ns(t.ns).pidMax = n;
+    return text.length;
+  }
+  if (isProc(p)) return 'EACCES';
+  const node = k.state.fs.get(p);
+  if (node && node.type !== 'file')
+    return node.type === 'dir' ? 'EISDIR' : node.type === 'dev' ? text.length : 'EACCES';
+  const dir = k.state.fs.get(parentOf(p));
+  if (!dir) return 'ENOENT';
+  if (dir.type !== 'dir') return 'ENOTDIR';
+  if (node) node.content = append ? node.content + text : text;
+  else k.state.fs.set(p, { type: 'file', content: text, mode: 0o644 });
+  return text.length;
+}
+
+/** execvp's PATH search: the first executable match, or the error the last candidate gave. */
+export function whichPath(k: Core, t: Task, name: string): string | Errno {
+  if (name === '') return 'ENOENT';
+  if (name.includes('/')) {
+    const s = statPath(k, t, name);
+    if (typeof s === 'string') return s;
+    return s.type === 'dir' ? 'EACCES' : normalizePath(t.cwd, name);
+  }
+  let err: Errno = 'ENOENT';
+  for (const dir of (t.env.PATH ?? DEFAULT_PATH).split(':')) {
+    const candidate = normalizePath(t.cwd, `${dir || '.'}/${name}`);
+    const node = k.state.fs.get(candidate);
+    if (!node) continue;
+    if (node.type === 'exec' || (node.type === 'file' && node.mode & 0o111)) return candidate;
+    err = 'EACCES';
+  }
+  return err;
+}
+
+/** The program behind an executable path, following a #! line (binfmt_script). */
+export function resolveExec(
+  k: Core,
+  t: Task,
+  path: string,
+):
+  | { readonly path: string; readonly program: string; readonly interpreter?: readonly string[] }
+  | Errno {
+  const p = normalizePath(t.cwd, path);
+  const node = k.state.fs.get(p);
+  if (!node) return 'ENOENT';
+  if (node.type === 'exec') return { path: p, program: node.program };
+  if (node.type !== 'file' || !(node.mode & 0o111)) return 'EACCES';
+  const first = node.content.split('\n', 1)[0] ?? '';
+  if (!first.startsWith('#!')) return 'ENOEXEC';
+  const [interp, ...args] = first.slice(2).trim().split(/\s+/);
+  if (!interp) return 'ENOEXEC';
+  const target = k.state.fs.get(normalizePath('/', interp));
+  if (!target || target.type !== 'exec') return 'ENOENT';
+  return { path: p, program: target.program, interpreter: [interp, ...args] };
+}
+
+export const procNsOf = (t: Task): NsId => t.procNs;

@@ -1,0 +1,246 @@
+/**
+ * Terminals: a pseudo-terminal with the n_tty line discipline — canonical line editing and
+ * echo, Ctrl-C/Ctrl-\/Ctrl-Z sending SIGINT/SIGQUIT/SIGTSTP to the foreground process group,
+ * Ctrl-D as end of file — the controlling terminal of a session, and job control (a background
+ * group reading the terminal gets SIGTTIN). Linux: drivers/tty/n_tty.c (n_tty_receive_char,
+ * isig), drivers/tty/tty_jobctrl.c (tty_check_change, __tty_check_change, disassociate_ctty,
+ * tiocsctty, tiocspgrp); termios(3), credentials(7).
+ */
+import type { Core } from './core.ts';
+import type { Errno, TaskId } from './types.ts';
+import type { Task, Tty } from './state.ts';
+import { DISP_IGNORE, NO_TASK } from './state.ts';
+import { findPidNs, getPid, putPid } from './pidns.ts';
+import { killPgrp } from './signal.ts';
+import {
+  SIGCONT,
+  SIGHUP,
+  SIGINT,
+  SIGQUIT,
+  SIGTSTP,
+  SIGTTIN,
+  SIGTTOU,
+  sigIsMember,
+} from './signals.ts';
+import { isCurrentPgrpOrphaned } from './sessions.ts';
+
+export type TtyListener = (tty: number, text: string) => void;
+
+export function createTty(k: Core, cols = 100, rows = 30): Tty {
+  const id = k.state.nextTtyId++;
+  const tty: Tty = {
+    id,
+    name: `pts/${id - 1}`,
+    session: NO_TASK,
+    fgPgrp: NO_TASK,
+    canonical: true,
+    echo: true,
+    editing: '',
+    input: '',
+    eof: false,
+    waiters: [],
+    cols,
+    rows,
+  };
+  k.state.ttys.set(id, tty);
+  return tty;
+}
+
+export function mustTty(k: Core, id: number): Tty {
+  const t = k.state.ttys.get(id);
+  if (!t) throw new RangeError(`no terminal ${id}`);
+  return t;
+}
+
+/** Output to the terminal's screen (what xterm.js shows). */
+export function ttyOutput(k: Core, tty: Tty, text: string): void {
+  if (text === '') return;
+  for (const l of k.ttyListeners) l(tty.id, text);
+}
+
+function wakeReaders(k: Core, tty: Tty): void {
+  for (const id of tty.waiters) {
+    const t = k.task(id);
+    if (t?.block?.kind === 'read') k.schedule('wake', id, k.state.now, t.wakeToken);
+  }
+  tty.waiters = [];
+}
+
+function setFgPgrp(k: Core, tty: Tty, pgrp: TaskId): void {
+  if (tty.fgPgrp === pgrp) return;
+  if (pgrp !== NO_TASK) getPid(k, pgrp);
+  if (tty.fgPgrp !== NO_TASK) putPid(k, tty.fgPgrp);
+  tty.fgPgrp = pgrp;
+}
+
+function setSession(k: Core, tty: Tty, session: TaskId): void {
+  if (tty.session === session) return;
+  if (session !== NO_TASK) getPid(k, session);
+  if (tty.session !== NO_TASK) putPid(k, tty.session);
+  tty.session = session;
+}
+
+/**
+ * Keystrokes arriving from the terminal (n_tty_receive_char). ISIG characters signal the
+ * foreground process group (kill_pgrp with SEND_SIG_PRIV) and flush pending input; in
+ * canonical mode Backspace/Ctrl-U edit the line, Enter (ICRNL: CR becomes NL) completes it,
+ * Ctrl-D ends the input; echo writes what was typed back to the screen.
+ */
+export function ttyInput(k: Core, tty: Tty, data: string): void {
+  for (const ch of data) {
+    const sig = ch === '\x03' ? SIGINT : ch === '\x1c' ? SIGQUIT : ch === '\x1a' ? SIGTSTP : 0;
+    if (sig !== 0) {
+      if (tty.echo) ttyOutput(k, tty, ch === '\x03' ? '^C' : ch === '\x1c' ? '^\\' : '^Z');
+      tty.editing = '';
+      tty.input = '';
+      if (tty.fgPgrp !== NO_TASK) killPgrp(k, null, tty.fgPgrp, sig, 'tty/isig');
+      continue;
+    }
+    if (!tty.canonical) {
+      tty.input += ch;
+      if (tty.echo) ttyOutput(k, tty, ch === '\r' ? '\n' : ch);
+      continue;
+    }
+    if (ch === '\x7f' || ch === '\b') {
+      if (tty.editing.length > 0) {
+        tty.editing = tty.editing.slice(0, -1);
+        if (tty.echo) ttyOutput(k, tty, '\b \b');
+      }
+      continue;
+    }
+    if (ch === '\x15') {
+      if (tty.echo) ttyOutput(k, tty, '\b \b'.repeat(tty.editing.length));
+      tty.editing = '';
+      continue;
+    }
+    if (ch === '\x04') {
+      if (tty.editing === '') tty.eof = true;
+      else tty.input += tty.editing;
+      tty.editing = '';
+      continue;
+    }
+    const c = ch === '\r' ? '\n' : ch;
+    if (c === '\x1b') continue; // escape sequences (arrow keys) mean nothing to a cooked reader
+    tty.editing += c;
+    if (tty.echo) ttyOutput(k, tty, c);
+    if (c === '\n') {
+      tty.input += tty.editing;
+      tty.editing = '';
+    }
+  }
+  if (tty.input !== '' || tty.eof) wakeReaders(k, tty);
+}
+
+/**
+ * __tty_check_change(): a process of a background process group using its controlling terminal
+ * makes the whole group get `sig` (SIGTTIN for reads, SIGTTOU for tcsetpgrp) unless it ignores
+ * or blocks it (then reads fail with EIO, tcsetpgrp goes ahead); an orphaned group gets EIO.
+ * Returns null when the caller may go ahead.
+ */
+function ttyCheckChange(k: Core, t: Task, tty: Tty, sig: number): 'EIO' | 'EINTR' | null {
+  if (
+    t.ctty !== tty.id ||
+    tty.session !== t.session ||
+    tty.fgPgrp === NO_TASK ||
+    t.pgrp === tty.fgPgrp
+  )
+    return null;
+  const ignored = t.sighand.disp[sig] === DISP_IGNORE || sigIsMember(t.blocked, sig);
+  if (ignored) return sig === SIGTTIN ? 'EIO' : null;
+  if (isCurrentPgrpOrphaned(k, t)) return 'EIO';
+  killPgrp(k, null, t.pgrp, sig, 'tty/bg');
+  return 'EINTR';
+}
+
+/** read() on a terminal: a line (canonical) or all pending bytes; null = block. */
+export function ttyRead(k: Core, t: Task, tty: Tty): string | 'EOF' | Errno | null {
+  const denied = ttyCheckChange(k, t, tty, SIGTTIN);
+  if (denied) return denied;
+  if (tty.canonical) {
+    const nl = tty.input.indexOf('\n');
+    if (nl >= 0) {
+      const line = tty.input.slice(0, nl + 1);
+      tty.input = tty.input.slice(nl + 1);
+      return line;
+    }
+    if (tty.input !== '' && tty.eof) {
+      const rest = tty.input;
+      tty.input = '';
+      tty.eof = false;
+      return rest;
+    }
+  } else if (tty.input !== '') {
+    const all = tty.input;
+    tty.input = '';
+    return all;
+  }
+  if (tty.eof) {
+    tty.eof = false;
+    return 'EOF';
+  }
+  if (!tty.waiters.includes(t.id)) tty.waiters.push(t.id);
+  return null;
+}
+
+/** TIOCSCTTY: a session leader with no controlling terminal takes this one. */
+export function setControllingTty(k: Core, t: Task, tty: Tty): 0 | Errno {
+  if (t.session !== t.id || t.ctty !== 0) return 'EPERM';
+  if (tty.session !== NO_TASK && tty.session !== t.session) return 'EPERM';
+  setSession(k, tty, t.session);
+  setFgPgrp(k, tty, t.pgrp);
+  t.ctty = tty.id;
+  return 0;
+}
+
+/** TIOCNOTTY: give up the controlling terminal (a session leader's foreground gets SIGHUP). */
+export function dropControllingTty(k: Core, t: Task): 0 | Errno {
+  if (t.ctty === 0) return 'ENOTTY';
+  const tty = k.state.ttys.get(t.ctty);
+  t.ctty = 0;
+  if (tty && t.session === t.id && tty.session === t.session) disassociateCtty(k, tty);
+  return 0;
+}
+
+/**
+ * disassociate_ctty(): when a session leader exits (or gives up the terminal) its foreground
+ * process group gets SIGHUP and SIGCONT, and the terminal no longer belongs to the session.
+ */
+export function disassociateCtty(k: Core, tty: Tty): void {
+  const fg = tty.fgPgrp;
+  setSession(k, tty, NO_TASK);
+  setFgPgrp(k, tty, NO_TASK);
+  if (fg !== NO_TASK && k.groups.get(fg)?.size) {
+    killPgrp(k, null, fg, SIGHUP, 'tty/hangup');
+    killPgrp(k, null, fg, SIGCONT, 'tty/hangup');
+  }
+  for (const task of k.state.tasks.values()) if (task.ctty === tty.id) task.ctty = 0;
+}
+
+/** tcgetpgrp(): the foreground group as the caller's namespace numbers it. */
+export function tcgetpgrp(k: Core, t: Task, tty: Tty): number | Errno {
+  if (t.ctty !== tty.id) return 'ENOTTY';
+  const e = k.entry(tty.fgPgrp);
+  if (!e) return 0;
+  const ns = k.ns(t.ns);
+  const own = k.ns(e.ns);
+  return ns.level <= own.level && own.chain[ns.level] === t.ns ? (e.nums[ns.level] ?? 0) : 0;
+}
+
+/** tcsetpgrp(): only on the caller's controlling terminal, to a group of its session. */
+export function tcsetpgrp(k: Core, t: Task, tty: Tty, pgrp: number): 0 | Errno {
+  if (t.ctty !== tty.id || tty.session !== t.session) return 'ENOTTY';
+  const denied = ttyCheckChange(k, t, tty, SIGTTOU);
+  if (denied) return denied;
+  const id = findPidNs(k, pgrp, t.ns);
+  const members = id === NO_TASK ? undefined : k.groups.get(id);
+  if (!members || members.size === 0) return 'EPERM';
+  const first = k.task(members.values().next().value as TaskId);
+  if (!first || first.session !== t.session) return 'EPERM';
+  setFgPgrp(k, tty, id);
+  return 0;
+}
+
+/** Forgets a task that stopped waiting on a terminal (it exited or was interrupted). */
+export function forgetTtyWaiter(k: Core, id: TaskId): void {
+  for (const tty of k.state.ttys.values()) tty.waiters = tty.waiters.filter((w) => w !== id);
+}
