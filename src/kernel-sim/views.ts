@@ -30,6 +30,10 @@ export interface ProcEntry {
   /** The process's PIDs from this namespace's level down to its own (NSpid). */
   readonly nspid: readonly number[];
   readonly sessionLeader: boolean;
+  /** Controlling terminal as ps prints it ("pts/0"), or "?" for none. */
+  readonly tty: string;
+  /** In the foreground process group of its terminal (ps STAT "+"). */
+  readonly foreground: boolean;
   readonly task: TaskId;
   readonly sigPending: SigSet;
   readonly sigBlocked: SigSet;
@@ -93,6 +97,16 @@ function nsColumn(k: Core, t: Task, id: TaskId, from: number): number[] {
   return out;
 }
 
+function ttyName(k: Core, t: Task): string {
+  const tty = t.ctty === 0 ? undefined : k.state.ttys.get(t.ctty);
+  return tty && tty.session === t.session ? tty.name : '?';
+}
+
+function isForeground(k: Core, t: Task): boolean {
+  const tty = t.ctty === 0 ? undefined : k.state.ttys.get(t.ctty);
+  return tty !== undefined && tty.session === t.session && tty.fgPgrp === t.pgrp;
+}
+
 export function procEntry(k: Core, t: Task, ns: NsId): ProcEntry | undefined {
   const pid = taskPidNr(k, t, ns);
   if (pid === 0) return undefined;
@@ -111,6 +125,8 @@ export function procEntry(k: Core, t: Task, ns: NsId): ProcEntry | undefined {
     startTime: t.startTime,
     nspid: nsColumn(k, t, t.id, k.ns(ns).level),
     sessionLeader: t.session === t.id,
+    tty: ttyName(k, t),
+    foreground: isForeground(k, t),
     task: t.id,
     sigPending: t.pending,
     sigBlocked: t.blocked,
