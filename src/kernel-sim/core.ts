@@ -15,7 +15,7 @@ import type {
   Task,
   Cgroup,
 } from './state.ts';
-import type { NewTraceEvent, TraceEvent } from './trace.ts';
+import type { TraceEvent } from './trace.ts';
 import type { ProgramRegistry } from './programs/abi.ts';
 
 export type TraceListener = (event: TraceEvent) => void;
@@ -73,10 +73,16 @@ export class Core {
 
   // ------------------------------------------------------------ trace
 
-  emit(ev: NewTraceEvent): void {
-    const full = { ...ev, seq: this.trace.length, t: this.state.now } as TraceEvent;
+  /**
+   * Appends an event, stamping its position and time. Callers pass a fresh literal that starts
+   * with `seq: 0, t: 0`, so every event is born with its final shape (no hidden-class change).
+   */
+  emit(ev: TraceEvent): void {
+    const full = ev;
+    full.seq = this.trace.length;
+    full.t = this.state.now;
     this.trace.push(full);
-    for (const l of this.listeners) l(full);
+    if (this.listeners.size > 0) for (const l of this.listeners) l(full);
   }
 
   // ------------------------------------------------------------ queue (binary heap on (at, seq))

@@ -38,24 +38,26 @@ export function doExit(k: Core, t: Task, status: number, rule: RuleId): void {
   t.exiting = true;
   t.groupExit = true;
   t.exitStatus = status;
+  if (t.block?.kind === 'read') {
+    forgetTtyWaiter(k, t.id);
+    forgetPipeWaiter(k, t.id);
+  }
   t.block = null;
   t.wakeToken++;
-  t.timers = [];
-  t.deferred = [];
+  if (t.timers.length > 0) t.timers = [];
+  if (t.deferred.length > 0) t.deferred = [];
   t.busy = false;
   t.pending = 0n;
-  t.pendingInfo = [];
+  if (t.pendingInfo.length > 0) t.pendingInfo = [];
   exitThreads(k, t);
-  forgetTtyWaiter(k, t.id);
-  forgetPipeWaiter(k, t.id);
-  closeAllFds(k, t);
-  if (k.tracing) k.emit({ type: 'exit', task: t.ref, status, rule });
+  if (t.fds.length > 0) closeAllFds(k, t);
+  if (k.tracing) k.emit({ seq: 0, t: 0, type: 'exit', task: t.ref, status, rule });
   // A session leader that owns a terminal hangs it up (do_exit -> disassociate_ctty).
   const tty = t.ctty !== 0 && t.session === t.id ? k.state.ttys.get(t.ctty) : undefined;
   if (tty && tty.session === t.session) disassociateCtty(k, tty);
   if (t.id === k.state.hostInit) {
     k.state.panicked = true;
-    if (k.tracing) k.emit({ type: 'panic', task: t.ref, rule: 'exit/global-init' });
+    if (k.tracing) k.emit({ seq: 0, t: 0, type: 'panic', task: t.ref, rule: 'exit/global-init' });
     return;
   }
   const ns = k.ns(t.ns);
@@ -66,7 +68,8 @@ export function doExit(k: Core, t: Task, status: number, rule: RuleId): void {
       t.runState = 'sleeping';
       return;
     }
-    if (k.tracing) k.emit({ type: 'ns-empty', ns: ns.id, init: t.ref, rule: 'zap_pid_ns/wait' });
+    if (k.tracing)
+      k.emit({ seq: 0, t: 0, type: 'ns-empty', ns: ns.id, init: t.ref, rule: 'zap_pid_ns/wait' });
   }
   exitNotify(k, t);
 }
@@ -77,7 +80,8 @@ export function finishZap(k: Core, t: Task): void {
   if (t.block?.kind !== 'zap' || ns.allocated > 1) return;
   t.block = null;
   t.wakeToken++;
-  if (k.tracing) k.emit({ type: 'ns-empty', ns: ns.id, init: t.ref, rule: 'zap_pid_ns/wait' });
+  if (k.tracing)
+    k.emit({ seq: 0, t: 0, type: 'ns-empty', ns: ns.id, init: t.ref, rule: 'zap_pid_ns/wait' });
   exitNotify(k, t);
 }
 
@@ -103,6 +107,8 @@ function zapPidNsProcesses(k: Core, init: Task): void {
   }
   if (k.tracing)
     k.emit({
+      seq: 0,
+      t: 0,
       type: 'ns-zap',
       ns: ns.id,
       init: init.ref,
@@ -132,7 +138,7 @@ function exitNotify(k: Core, t: Task): void {
   const autoreap = doNotifyParent(k, t);
   if (autoreap) releaseTask(k, t, parent, 'exit/autoreap');
   else if (k.tracing)
-    k.emit({ type: 'zombie', task: t.ref, parent: parent.ref, rule: 'exit/zombie' });
+    k.emit({ seq: 0, t: 0, type: 'zombie', task: t.ref, parent: parent.ref, rule: 'exit/zombie' });
 }
 
 /** find_child_reaper(): PID 1 of the exiting task's own namespace (the task itself if it is it). */
@@ -178,7 +184,15 @@ function forgetOriginalParent(k: Core, father: Task): void {
     p.parent = reaper.id;
     (reaper.children ??= new Set()).add(id);
     if (k.tracing)
-      k.emit({ type: 'reparent', task: p.ref, from: father.ref, to: reaper.ref, rule });
+      k.emit({
+        seq: 0,
+        t: 0,
+        type: 'reparent',
+        task: p.ref,
+        from: father.ref,
+        to: reaper.ref,
+        rule,
+      });
     if (p.pdeathSignal !== 0)
       sendSignal(k, p.pdeathSignal, p, {
         sender: father,
@@ -207,8 +221,7 @@ function reparentLeader(k: Core, father: Task, p: Task): void {
  */
 export function releaseTask(k: Core, t: Task, by: Task | null, rule: RuleId): void {
   const parent = k.task(t.parent);
-  parent?.children?.delete(t.id);
-  if (parent?.children?.size === 0) parent.children = null;
+  parent?.children?.delete(t.id); // the (possibly empty) Set stays: the next fork reuses it
   leaveGroup(k, t);
   unchargePids(k, t.cgroup, 1);
   k.state.tasks.delete(t.id);
@@ -218,7 +231,15 @@ export function releaseTask(k: Core, t: Task, by: Task | null, rule: RuleId): vo
   putPid(k, t.pgrp);
   putPid(k, t.session);
   if (k.tracing)
-    k.emit({ type: 'reap', task: t.ref, by: by?.ref ?? null, status: t.exitStatus, rule });
+    k.emit({
+      seq: 0,
+      t: 0,
+      type: 'reap',
+      task: t.ref,
+      by: by?.ref ?? null,
+      status: t.exitStatus,
+      rule,
+    });
   if (parent && parent.block?.kind === 'wait')
     k.schedule('wake', parent.id, k.state.now, parent.wakeToken);
 }

@@ -7,6 +7,7 @@
 import type { Core } from './core.ts';
 import type { Errno } from './types.ts';
 import type { OpenFile, Task } from './state.ts';
+import { NONE } from './state.ts';
 import { normalizePath, readPath, statPath, writePath } from './fs.ts';
 import { mustTty, ttyOutput, ttyRead } from './tty.ts';
 import { sendSignal } from './signal.ts';
@@ -31,6 +32,7 @@ export function newFile(
 /** Points descriptor `fd` at `file` (closing what was there). */
 export function installFd(k: Core, t: Task, fd: number, file: OpenFile): void {
   file.refs++;
+  if (t.fds.length === 0) t.fds = [];
   while (t.fds.length <= fd) t.fds.push(-1);
   const old = t.fds[fd]!;
   t.fds[fd] = file.id;
@@ -84,7 +86,7 @@ export function closeAllFds(k: Core, t: Task): void {
 /** fork() duplicates the table: both processes share the open file descriptions. */
 export function copyFds(k: Core, fds: readonly number[]): number[] {
   for (const id of fds) if (id >= 0) k.state.files.get(id)!.refs++;
-  return [...fds];
+  return fds.length === 0 ? NONE : [...fds];
 }
 
 function wakePipe(k: Core, pipeId: number): void {

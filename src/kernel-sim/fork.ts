@@ -9,7 +9,7 @@ import type { Errno, TaskId } from './types.ts';
 import { asTaskId, isErrno } from './types.ts';
 import type { RuleId } from './rules.ts';
 import type { Task } from './state.ts';
-import { NO_TASK } from './state.ts';
+import { NONE, NO_TASK, appendTo } from './state.ts';
 import {
   allocPid,
   createPidNamespace,
@@ -53,6 +53,8 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
   if ('errno' in alloc) {
     if (k.tracing)
       k.emit({
+        seq: 0,
+        t: 0,
         type: 'fork-failed',
         parent: parent.ref,
         errno: alloc.errno,
@@ -65,6 +67,8 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
     putPid(k, id);
     if (k.tracing)
       k.emit({
+        seq: 0,
+        t: 0,
         type: 'fork-failed',
         parent: parent.ref,
         errno: 'EAGAIN',
@@ -98,7 +102,7 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
     blocked: parent.blocked,
     realBlocked: 0n,
     pending: 0n,
-    pendingInfo: [],
+    pendingInfo: NONE,
     isSubreaper: false,
     hasChildSubreaper: parent.hasChildSubreaper || parent.isSubreaper,
     unkillable: isInit,
@@ -108,14 +112,14 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
     pdeathSignal: 0,
     reportStop: 0,
     reportContinued: false,
-    threads: [],
+    threads: NONE,
     cgroup: parent.cgroup,
     program,
     pstate,
     block: null,
     wakeToken: 0,
-    timers: [],
-    deferred: [],
+    timers: NONE,
+    deferred: NONE,
     busy: false,
     startTime: k.state.now,
     fds: copyFds(k, parent.fds),
@@ -132,6 +136,8 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
   joinGroup(k, child);
   if (k.tracing)
     k.emit({
+      seq: 0,
+      t: 0,
       type: 'fork',
       parent: parent.ref,
       task: child.ref,
@@ -167,10 +173,10 @@ export function spawnThreads(k: Core, t: Task, count: number): 0 | Errno {
       result = 'EAGAIN';
       break;
     }
-    t.threads.push(id);
+    t.threads = appendTo(t.threads, id);
   }
   if (made > 0 && k.tracing)
-    k.emit({ type: 'threads', task: t.ref, count: made, rule: 'threads/pid-space' });
+    k.emit({ seq: 0, t: 0, type: 'threads', task: t.ref, count: made, rule: 'threads/pid-space' });
   return result;
 }
 
@@ -209,7 +215,15 @@ export function execve(
   t.wakeToken++;
   t.ref = refOf(k, t);
   if (k.tracing)
-    k.emit({ type: 'exec', task: t.ref, previous, argv: t.argv, rule: 'exec/signals' });
+    k.emit({
+      seq: 0,
+      t: 0,
+      type: 'exec',
+      task: t.ref,
+      previous,
+      argv: t.argv,
+      rule: 'exec/signals',
+    });
   k.schedule('start', t.id, k.state.now, t.wakeToken);
   return 0;
 }
@@ -224,7 +238,15 @@ export function unsharePid(k: Core, t: Task): 0 | Errno {
   if (ns === 'ENOSPC') return 'ENOSPC';
   t.nsForChildren = ns.id;
   if (k.tracing)
-    k.emit({ type: 'ns-create', ns: ns.id, level: ns.level, by: t.ref, rule: 'unshare/pidns' });
+    k.emit({
+      seq: 0,
+      t: 0,
+      type: 'ns-create',
+      ns: ns.id,
+      level: ns.level,
+      by: t.ref,
+      rule: 'unshare/pidns',
+    });
   return 0;
 }
 
@@ -237,7 +259,8 @@ export function setnsPid(k: Core, t: Task, pid: number): 0 | Errno {
   if (!target) return 'ESRCH';
   if (!nsIsSameOrDescendant(k, target.ns, t.ns)) return 'EINVAL';
   t.nsForChildren = target.ns;
-  if (k.tracing) k.emit({ type: 'ns-setns', ns: target.ns, by: t.ref, rule: 'setns/pidns' });
+  if (k.tracing)
+    k.emit({ seq: 0, t: 0, type: 'ns-setns', ns: target.ns, by: t.ref, rule: 'setns/pidns' });
   return 0;
 }
 
@@ -247,7 +270,8 @@ export function setnsPid(k: Core, t: Task, pid: number): 0 | Errno {
  */
 export function setChildSubreaper(k: Core, t: Task, on: boolean): void {
   t.isSubreaper = on;
-  if (k.tracing) k.emit({ type: 'subreaper', task: t.ref, on, rule: 'prctl/subreaper' });
+  if (k.tracing)
+    k.emit({ seq: 0, t: 0, type: 'subreaper', task: t.ref, on, rule: 'prctl/subreaper' });
   if (!on) return;
   const stack: TaskId[] = [...(t.children ?? [])];
   while (stack.length > 0) {
@@ -262,6 +286,7 @@ export function setChildSubreaper(k: Core, t: Task, on: boolean): void {
 export function setPdeathsig(k: Core, t: Task, sig: number): 0 | Errno {
   if (sig !== 0 && !isValidSignal(sig)) return 'EINVAL';
   t.pdeathSignal = sig;
-  if (k.tracing) k.emit({ type: 'pdeathsig', task: t.ref, sig, rule: 'prctl/pdeathsig' });
+  if (k.tracing)
+    k.emit({ seq: 0, t: 0, type: 'pdeathsig', task: t.ref, sig, rule: 'prctl/pdeathsig' });
   return 0;
 }

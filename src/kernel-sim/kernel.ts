@@ -18,7 +18,14 @@ import {
   asTaskId,
 } from './types.ts';
 import type { KernelState, QueueItem, SigInfo, Task, Tty } from './state.ts';
-import { DEFAULT_SIGHAND, DISP_DEFAULT, DISP_HANDLER, DISP_IGNORE, NO_TASK } from './state.ts';
+import {
+  DEFAULT_SIGHAND,
+  DISP_DEFAULT,
+  DISP_HANDLER,
+  DISP_IGNORE,
+  NO_TASK,
+  appendTo,
+} from './state.ts';
 import type { TraceEvent } from './trace.ts';
 import type {
   Blocked,
@@ -268,7 +275,8 @@ export class Kernel {
     k.state.hostInit = id;
     root.childReaper = id;
     joinGroup(k, init);
-    if (k.tracing) k.emit({ type: 'boot', task: init.ref, ns: root.id, rule: 'alloc_pid/init' });
+    if (k.tracing)
+      k.emit({ seq: 0, t: 0, type: 'boot', task: init.ref, ns: root.id, rule: 'alloc_pid/init' });
     k.schedule('start', id, 0, 0);
     this.settle();
   }
@@ -621,7 +629,14 @@ export class Kernel {
     const b = t.block;
     if (!b) return;
     if (this.k.tracing)
-      this.k.emit({ type: 'interrupt', task: t.ref, call: b.kind, rule: 'sig/eintr' });
+      this.k.emit({
+        seq: 0,
+        t: 0,
+        type: 'interrupt',
+        task: t.ref,
+        call: b.kind,
+        rule: 'sig/eintr',
+      });
     if (b.kind === 'read') {
       forgetTtyWaiter(this.k, t.id);
       forgetPipeWaiter(this.k, t.id);
@@ -653,7 +668,7 @@ export class Kernel {
     }
     if (t.groupExit) return; // doomed: no more user code runs (the kill is being delivered)
     if (t.runState === 'stopped') {
-      t.deferred.push(item);
+      t.deferred = appendTo(t.deferred, item);
       return;
     }
     switch (item.kind) {
@@ -664,7 +679,7 @@ export class Kernel {
         const i = t.timers.indexOf(item.token);
         if (i < 0) return;
         if (t.block?.kind !== 'idle') {
-          t.deferred.push(item); // the event loop is busy or blocked in a syscall
+          t.deferred = appendTo(t.deferred, item); // the event loop is busy or blocked in a syscall
           return;
         }
         t.timers.splice(i, 1);
@@ -704,6 +719,8 @@ export class Kernel {
           const info = dequeueSignal(t, lowestSignal(ready));
           if (this.k.tracing)
             this.k.emit({
+              seq: 0,
+              t: 0,
               type: 'deliver',
               task: t.ref,
               sig: info.sig,
@@ -851,6 +868,8 @@ class TaskContext implements ProgramContext<unknown> {
     const result = killSomething(this.k, t, pid, sig);
     if (this.k.tracing)
       this.k.emit({
+        seq: 0,
+        t: 0,
         type: 'kill',
         from: t.ref,
         target: pid,
@@ -922,14 +941,22 @@ class TaskContext implements ProgramContext<unknown> {
   private takeSigwait(t: Task, sig: number): SigInfo {
     const info = dequeueSignal(t, sig);
     if (this.k.tracing)
-      this.k.emit({ type: 'deliver', task: t.ref, sig, action: 'sigwait', rule: 'sig/sigwait' });
+      this.k.emit({
+        seq: 0,
+        t: 0,
+        type: 'deliver',
+        task: t.ref,
+        sig,
+        action: 'sigwait',
+        rule: 'sig/sigwait',
+      });
     return info;
   }
 
   setTimer(micros: Micros, tag: string): number {
     const t = this.live();
     const id = this.k.state.nextTimerId++;
-    t.timers.push(id);
+    t.timers = appendTo(t.timers, id);
     this.k.schedule('timer', t.id, this.k.state.now + Math.max(0, Math.round(micros)), id, tag);
     return id;
   }
@@ -984,7 +1011,8 @@ class TaskContext implements ProgramContext<unknown> {
   write(fd: number, text: string): number | Errno {
     const t = this.live();
     const r = doWrite(this.k, t, fd, text);
-    if (this.k.tracing) this.k.emit({ type: 'write', task: t.ref, fd, text, rule: 'program' });
+    if (this.k.tracing)
+      this.k.emit({ seq: 0, t: 0, type: 'write', task: t.ref, fd, text, rule: 'program' });
     return r;
   }
 

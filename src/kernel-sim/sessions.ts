@@ -56,7 +56,14 @@ export function setsid(k: Core, t: Task): number | Errno {
     t.ctty = 0; // a new session has no controlling terminal
   }
   if (k.tracing)
-    k.emit({ type: 'setsid', task: t.ref, result, rule: taken ? 'setsid/eperm' : 'setsid' });
+    k.emit({
+      seq: 0,
+      t: 0,
+      type: 'setsid',
+      task: t.ref,
+      result,
+      rule: taken ? 'setsid/eperm' : 'setsid',
+    });
   return result;
 }
 
@@ -67,7 +74,8 @@ export function setsid(k: Core, t: Task): number | Errno {
  */
 export function setpgid(k: Core, caller: Task, pid: number, pgid: number): 0 | Errno {
   const result = doSetpgid(k, caller, pid, pgid);
-  if (k.tracing) k.emit({ type: 'setpgid', task: caller.ref, pgid, result, rule: 'setpgid' });
+  if (k.tracing)
+    k.emit({ seq: 0, t: 0, type: 'setpgid', task: caller.ref, pgid, result, rule: 'setpgid' });
   return result;
 }
 

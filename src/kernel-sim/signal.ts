@@ -18,6 +18,7 @@ import {
   SA_NOCLDWAIT,
   SA_RESETHAND,
   SA_RESTART,
+  appendTo,
 } from './state.ts';
 import type { Disposition } from './state.ts';
 import {
@@ -121,13 +122,9 @@ export function sendSignal(k: Core, sig: number, t: Task, origin: SendOrigin): v
       : (origin.siPid ??
         (origin.noinfo ? inTarget : taskPidNr(k, origin.sender, origin.sender.ns)));
   }
-  const from = origin.sender?.ref ?? null;
-  const note = (outcome: 'pending' | 'dropped' | 'coalesced', rule: RuleId): void => {
-    if (k.tracing) k.emit({ type: 'signal', from, task: t.ref, sig, outcome, forced, rule });
-  };
-
   // prepare_signal(): a dying process takes nothing more.
-  if (t.exiting || t.groupExit) return note('dropped', 'sig/exiting');
+  if (t.exiting || t.groupExit)
+    return noteSignal(k, origin, t, sig, forced, 'dropped', 'sig/exiting');
   if (sigKernelStop(sig)) {
     t.pending &= ~sigBit(SIGCONT);
     t.pendingInfo = t.pendingInfo.filter((i) => i.sig !== SIGCONT);
@@ -137,23 +134,54 @@ export function sendSignal(k: Core, sig: number, t: Task, origin: SendOrigin): v
     if (t.runState === 'stopped') continueTask(k, t);
   }
   const ignored = sigIgnoredRule(k, t, sig, forced);
-  if (ignored) return note('dropped', ignored);
+  if (ignored) return noteSignal(k, origin, t, sig, forced, 'dropped', ignored);
 
   // legacy_queue(): a standard signal already pending is merged.
-  if (!isRealtime(sig) && sigIsMember(t.pending, sig)) return note('coalesced', 'sig/coalesced');
+  if (!isRealtime(sig) && sigIsMember(t.pending, sig))
+    return noteSignal(k, origin, t, sig, forced, 'coalesced', 'sig/coalesced');
   t.pending |= sigBit(sig);
   const info: SigInfo =
     origin.status === undefined
       ? { sig, pid: siPid, code: origin.code ?? (origin.priv ? 'SI_KERNEL' : 'SI_USER') }
       : { sig, pid: siPid, code: origin.code ?? 'SI_USER', status: origin.status };
-  t.pendingInfo.push(info);
-  note(
-    'pending',
-    sigIsMember(t.blocked | t.realBlocked, sig)
-      ? 'sig/blocked'
-      : (origin.rule ?? (forced && sigKernelOnly(sig) && !origin.priv ? 'sig/forced' : 'sig/sent')),
-  );
+  t.pendingInfo = appendTo(t.pendingInfo, info);
+  if (k.tracing)
+    noteSignal(
+      k,
+      origin,
+      t,
+      sig,
+      forced,
+      'pending',
+      sigIsMember(t.blocked | t.realBlocked, sig)
+        ? 'sig/blocked'
+        : (origin.rule ??
+            (forced && sigKernelOnly(sig) && !origin.priv ? 'sig/forced' : 'sig/sent')),
+    );
   completeSignal(k, t, sig);
+}
+
+function noteSignal(
+  k: Core,
+  origin: SendOrigin,
+  t: Task,
+  sig: number,
+  forced: boolean,
+  outcome: 'pending' | 'dropped' | 'coalesced',
+  rule: RuleId,
+): void {
+  if (k.tracing)
+    k.emit({
+      seq: 0,
+      t: 0,
+      type: 'signal',
+      from: origin.sender?.ref ?? null,
+      task: t.ref,
+      sig,
+      outcome,
+      forced,
+      rule,
+    });
 }
 
 /**
@@ -286,6 +314,8 @@ export function doSigaction(
   }
   if (k.tracing)
     k.emit({
+      seq: 0,
+      t: 0,
       type: 'sigaction',
       task: t.ref,
       sig,
@@ -377,7 +407,7 @@ function continueTask(k: Core, t: Task): void {
   t.runState = t.busy ? 'running' : 'sleeping';
   t.reportStop = 0;
   t.reportContinued = true;
-  if (k.tracing) k.emit({ type: 'continue', task: t.ref, rule: 'sig/cont' });
+  if (k.tracing) k.emit({ seq: 0, t: 0, type: 'continue', task: t.ref, rule: 'sig/cont' });
   // Work that came in while stopped runs now.
   const deferred = t.deferred;
   t.deferred = [];
@@ -390,7 +420,7 @@ function doSignalStop(k: Core, t: Task, sig: number): void {
   t.runState = 'stopped';
   t.reportStop = sig;
   t.reportContinued = false;
-  if (k.tracing) k.emit({ type: 'stop', task: t.ref, sig, rule: 'sig/stop' });
+  if (k.tracing) k.emit({ seq: 0, t: 0, type: 'stop', task: t.ref, sig, rule: 'sig/stop' });
   notifyParentCldstop(k, t, 'CLD_STOPPED', sig);
 }
 
@@ -426,7 +456,15 @@ export function getSignal(k: Core, t: Task, hooks: DeliveryHooks): void {
       const rule: RuleId = fatal === SIGKILL ? 'sig/kill' : 'sig/terminate';
       dequeueSignal(t, fatal);
       if (k.tracing)
-        k.emit({ type: 'deliver', task: t.ref, sig: fatal, action: 'terminate', rule });
+        k.emit({
+          seq: 0,
+          t: 0,
+          type: 'deliver',
+          task: t.ref,
+          sig: fatal,
+          action: 'terminate',
+          rule,
+        });
       doExit(k, t, fatal, rule);
       return;
     }
@@ -439,7 +477,7 @@ export function getSignal(k: Core, t: Task, hooks: DeliveryHooks): void {
       action: 'handler' | 'ignore' | 'skip' | 'terminate' | 'core' | 'stop',
       rule: RuleId,
     ): void => {
-      if (k.tracing) k.emit({ type: 'deliver', task: t.ref, sig, action, rule });
+      if (k.tracing) k.emit({ seq: 0, t: 0, type: 'deliver', task: t.ref, sig, action, rule });
     };
     const disp = t.sighand.disp[sig];
     if (disp === DISP_IGNORE) {

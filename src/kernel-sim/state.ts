@@ -10,6 +10,20 @@ import { NSIG } from './signals.ts';
 /** No task (the parent of the host's init, like Linux's swapper). */
 export const NO_TASK = 0 as TaskId;
 
+/**
+ * The empty list every new task starts with (threads, timers, deferred work, queued siginfo,
+ * descriptors), shared and frozen: a task gets its own array on the first append (appendTo).
+ * Saves five allocations per fork and five arrays per zombie.
+ */
+export const NONE: never[] = Object.freeze([]) as unknown as never[];
+
+/** Appends to one of a task's lists, replacing the shared empty list by a fresh one. */
+export function appendTo<T>(list: T[], item: T): T[] {
+  if (list.length === 0) return [item];
+  list.push(item);
+  return list;
+}
+
 // ---------------------------------------------------------------- signal dispositions
 
 export const DISP_DEFAULT = 0;

@@ -1,0 +1,275 @@
+/**
+ * Benchmarks of the kernel model (src/kernel-sim), run with `npm run bench`.
+ *
+ * stdout carries only the figures, one per line, as `name: value unit`; everything else
+ * (progress, skipped steps, failures) goes to stderr. A failed correctness check exits 1.
+ *
+ * Figures:
+ *   fork-exit-reap            a puppet forks a puppet child, the child exits, the parent reaps
+ *                             it with wait(pid, WNOHANG); cycles per second, trace on
+ *   fork-exit-reap-notrace    the same with the trace off
+ *   zombie-fill-32768         a PID namespace with pid_max 32768 whose init forks children that
+ *                             exit and are never reaped, until fork fails with EAGAIN (trace on)
+ *   zombie-fill-4194304       the same with pid_max 4194304 (PID_MAX_LIMIT), trace off, plus the
+ *                             heap used by the filled machine
+ *   real-kernel-fork-exit-wait  bench/fork_exit_wait.c on the machine's own kernel
+ *   model-vs-kernel           fork-exit-reap (trace on) divided by the real kernel's figure
+ *
+ * Memory: the 4194304-zombie machine needs more than Node's default old-space limit, so the
+ * `bench` script in package.json raises it with --max-old-space-size (see BENCH NOTES below).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+import { Kernel, PID_MAX_LIMIT, WNOHANG, type NsId, type TaskId } from '../src/kernel-sim/index.ts';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const BUILD_DIR = join(BENCH_DIR, '.build');
+
+/** The puppet binary: a process that does nothing unless driven through Kernel.sys. */
+const PUPPET = '/usr/local/bin/puppet';
+
+/** Wall time of the measured part of the fork-exit-reap runs, after the warm-up. */
+const MEASURE_MS = 1500;
+const WARMUP_MS = 300;
+/**
+ * With the trace on, every cycle appends events to the kernel's trace, which is never trimmed.
+ * To keep memory bounded the benchmark starts a fresh Kernel every CYCLES_PER_KERNEL cycles;
+ * the (cheap) boot of the new kernel is inside the measured time.
+ */
+const CYCLES_PER_KERNEL = 100_000;
+/** Cycles between clock reads in the timed loops. */
+const CHUNK = 1_000;
+
+// ------------------------------------------------------------------ output
+
+function figure(name: string, value: number | string, unit: string): void {
+  process.stdout.write(`${name}: ${value} ${unit}\n`);
+}
+
+function note(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`bench: FAILED: ${message}\n`);
+  process.exit(1);
+}
+
+function gc(): void {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (collect) collect();
+}
+
+// ------------------------------------------------------------------ helpers
+
+function pidOrFail(r: number | string, what: string): number {
+  if (typeof r !== 'number') fail(`${what} returned ${r}`);
+  return r;
+}
+
+function taskOrFail(k: Kernel, pid: number, ns?: NsId): TaskId {
+  const t = ns === undefined ? k.taskByPid(pid) : k.taskByPid(pid, ns);
+  if (t === undefined) fail(`no task with PID ${pid}`);
+  return t;
+}
+
+/** Boots a host and starts one puppet under its init; returns the puppet's task. */
+function bootWithPuppet(trace: boolean, pidMax?: number): { k: Kernel; puppet: TaskId } {
+  const k = Kernel.create(pidMax === undefined ? { trace } : { trace, pidMax });
+  const pid = pidOrFail(k.spawn(k.hostInit, PUPPET, ['puppet']), 'spawn of the puppet');
+  k.settle();
+  return { k, puppet: taskOrFail(k, pid) };
+}
+
+// ------------------------------------------------------------------ 1. fork-exit-reap
+
+/**
+ * One cycle, as a driver of the model is meant to use it: fork, let the child start (settle),
+ * the child exits, settle so the exit is processed (SIGCHLD to the parent), then the parent
+ * reaps with WNOHANG. Each wait must return the child's PID and status 0.
+ */
+function forkExitReap(k: Kernel, parent: TaskId): void {
+  const pid = k.sys(parent).fork({ program: 'puppet' });
+  if (typeof pid !== 'number') fail(`fork returned ${pid}`);
+  k.settle();
+  const child = k.taskByPid(pid);
+  if (child === undefined) fail(`forked child ${pid} not found`);
+  k.sys(child).exit(0);
+  k.settle();
+  const r = k.sys(parent).wait(pid, WNOHANG);
+  if (typeof r !== 'object' || r === null || !('pid' in r) || r.pid !== pid || r.status !== 0)
+    fail(`wait(${pid}, WNOHANG) returned ${JSON.stringify(r)}, expected {pid: ${pid}, status: 0}`);
+}
+
+function benchForkExitReap(trace: boolean): number {
+  let { k, puppet } = bootWithPuppet(trace);
+  let sinceBoot = 0;
+  const run = (ms: number): { cycles: number; elapsed: number } => {
+    let cycles = 0;
+    const start = performance.now();
+    let elapsed: number;
+    do {
+      for (let i = 0; i < CHUNK; i++) {
+        if (sinceBoot === CYCLES_PER_KERNEL) {
+          ({ k, puppet } = bootWithPuppet(trace));
+          sinceBoot = 0;
+        }
+        forkExitReap(k, puppet);
+        sinceBoot++;
+      }
+      cycles += CHUNK;
+      elapsed = performance.now() - start;
+    } while (elapsed < ms);
+    return { cycles, elapsed };
+  };
+  run(WARMUP_MS);
+  if (trace && k.trace.length === 0) fail('trace is empty although tracing is on');
+  if (!trace && k.trace.length !== 0) fail('trace has events although tracing is off');
+  const problems = k.checkInvariants();
+  if (problems.length > 0) fail(`invariants after warm-up: ${problems.join('; ')}`);
+  gc();
+  const { cycles, elapsed } = run(MEASURE_MS);
+  const leftover = k
+    .view()
+    .list()
+    .filter((e) => e.state === 'Z');
+  if (leftover.length > 0) fail(`${leftover.length} unreaped zombies after fork-exit-reap`);
+  return Math.round((cycles / elapsed) * 1000);
+}
+
+// ------------------------------------------------------------------ 2./3. zombie fill
+
+interface FillResult {
+  ms: number;
+  zombies: number;
+  heapMiB: number;
+}
+
+/**
+ * `unshare --pid --fork`: a puppet unshares, forks the namespace's init (a puppet), the
+ * namespace gets pid_max `pidMax`; then the init forks children that exit and are never
+ * reaped, until fork fails with EAGAIN. Only the fill loop is timed. The host is booted with
+ * pid_max PID_MAX_LIMIT so that the namespace's own limit is the one that is hit (the host
+ * needs a number for every zombie too).
+ */
+function zombieFill(pidMax: number, trace: boolean): FillResult {
+  const { k, puppet } = bootWithPuppet(trace, PID_MAX_LIMIT);
+  const u = k.sys(puppet).unsharePid();
+  if (u !== 0) fail(`unsharePid returned ${u}`);
+  const initHostPid = pidOrFail(k.sys(puppet).fork({ program: 'puppet' }), 'fork of the ns init');
+  k.settle();
+  const init = taskOrFail(k, initHostPid);
+  const ns = k.nsOf(init);
+  if (ns === k.rootNs) fail('the namespace init is in the root namespace');
+  if (k.pidOf(init, ns) !== 1) fail(`namespace init has PID ${k.pidOf(init, ns)}, expected 1`);
+  const set = k.setPidMax(ns, pidMax);
+  if (set !== 0) fail(`setPidMax(${pidMax}) returned ${set}`);
+
+  const progressEvery = 1 << 20;
+  let forks = 0;
+  let lastError: string;
+  gc();
+  const start = performance.now();
+  for (;;) {
+    const pid = k.sys(init).fork({ program: 'puppet' });
+    if (typeof pid !== 'number') {
+      lastError = pid;
+      break;
+    }
+    k.settle();
+    const child = k.taskByPid(pid, ns);
+    if (child === undefined) fail(`forked child ${pid} not found in the namespace`);
+    k.sys(child).exit(0);
+    k.settle();
+    forks++;
+    if (forks % progressEvery === 0)
+      note(
+        `zombie-fill-${pidMax}: ${forks} zombies after ${((performance.now() - start) / 1000).toFixed(1)} s`,
+      );
+  }
+  const ms = performance.now() - start;
+  if (lastError !== 'EAGAIN') fail(`zombie fill ended with ${lastError}, expected EAGAIN`);
+
+  gc();
+  const heapMiB = process.memoryUsage().heapUsed / 2 ** 20;
+
+  // Verify: PIDs 2..pidMax-1 are all zombies in the namespace, PID 1 is the (live) init.
+  const view = k.view(ns);
+  const first = view.get(1);
+  if (first === undefined || first.state === 'Z') fail('the namespace init is gone or a zombie');
+  let zombies = 0;
+  for (let pid = 2; pid < pidMax; pid++) {
+    const e = view.get(pid);
+    if (e === undefined) break;
+    if (e.state !== 'Z') fail(`PID ${pid} is in state ${e.state}, expected Z`);
+    zombies++;
+  }
+  if (zombies !== forks) fail(`${forks} children forked but ${zombies} consecutive zombies found`);
+  if (trace && !k.trace.some((e) => e.type === 'fork-failed'))
+    fail('no fork-failed event in the trace');
+  return { ms, zombies, heapMiB };
+}
+
+// ------------------------------------------------------------------ 4. the real kernel
+
+function realKernelForkExitWait(): number | undefined {
+  const source = join(BENCH_DIR, 'fork_exit_wait.c');
+  const binary = join(BUILD_DIR, 'fork_exit_wait');
+  const cc = process.env.CC ?? 'cc';
+  try {
+    execFileSync(cc, ['--version'], { stdio: 'ignore' });
+  } catch {
+    note(`no C compiler (${cc}): real-kernel-fork-exit-wait skipped, no model-vs-kernel ratio`);
+    return undefined;
+  }
+  if (!existsSync(BUILD_DIR)) mkdirSync(BUILD_DIR, { recursive: true });
+  try {
+    execFileSync(cc, ['-O2', '-o', binary, source], { stdio: ['ignore', 'ignore', 'inherit'] });
+  } catch {
+    note(`${cc} failed to build ${source}: real-kernel-fork-exit-wait skipped, no ratio`);
+    return undefined;
+  }
+  const out = execFileSync(binary, ['1'], { encoding: 'utf8' }).trim();
+  const rate = Number(out);
+  if (!Number.isFinite(rate) || rate <= 0) fail(`fork_exit_wait printed '${out}'`);
+  return Math.round(rate);
+}
+
+// ------------------------------------------------------------------ main
+
+function main(): void {
+  const withTrace = benchForkExitReap(true);
+  figure('fork-exit-reap', withTrace, 'cycles/s');
+  figure('fork-exit-reap-notrace', benchForkExitReap(false), 'cycles/s');
+
+  const small = zombieFill(32768, true);
+  if (small.zombies !== 32766) fail(`zombie-fill-32768: ${small.zombies} zombies, expected 32766`);
+  figure('zombie-fill-32768', small.ms.toFixed(1), 'ms');
+  figure('zombie-fill-32768-zombies', small.zombies, 'processes');
+
+  const real = realKernelForkExitWait();
+  if (real !== undefined) {
+    figure('real-kernel-fork-exit-wait', real, 'cycles/s');
+    figure('model-vs-kernel', (withTrace / real).toFixed(2), 'x');
+  }
+
+  // Last, because it is the slowest and leaves a huge heap behind.
+  // The namespace alone would hold PID_MAX_LIMIT - 2 zombies (PIDs 2..4194303), but every
+  // zombie also holds a host PID, and the host (pid_max PID_MAX_LIMIT too: the kernel's
+  // ceiling) already spends 3 of its 4194303 numbers on its init, the unsharing puppet and
+  // the namespace's init. So the host runs out first, at 4194300 zombies (namespace PIDs
+  // 2..4194301), as it would on Linux.
+  const bigExpected = Math.min(PID_MAX_LIMIT - 2, PID_MAX_LIMIT - 1 - 3);
+  const big = zombieFill(PID_MAX_LIMIT, false);
+  if (big.zombies !== bigExpected)
+    fail(`zombie-fill-${PID_MAX_LIMIT}: ${big.zombies} zombies, expected ${bigExpected}`);
+  figure(`zombie-fill-${PID_MAX_LIMIT}`, big.ms.toFixed(0), 'ms');
+  figure(`zombie-fill-${PID_MAX_LIMIT}-zombies`, big.zombies, 'processes');
+  figure(`zombie-fill-${PID_MAX_LIMIT}-heap`, big.heapMiB.toFixed(0), 'MiB');
+}
+
+main();
