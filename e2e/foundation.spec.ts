@@ -45,22 +45,51 @@ test('the lab page has its landmarks and panels', async ({ page }) => {
   expect(problems).toEqual([]);
 });
 
-test('typing in the terminal runs the builtin commands', async ({ page }) => {
+test('typing in the terminal runs bash on the kernel model', async ({ page }) => {
   await openLab(page);
   await typeInTerminal(page, 'help');
-  await expect.poll(() => terminalText(page)).toContain('commands available right now');
+  await expect.poll(() => terminalText(page)).toContain('Shell builtins:');
   const afterHelp = await terminalText(page);
   expect(afterHelp).toContain('root@host:~# help');
-  expect(afterHelp).toContain('clear the terminal screen');
+  expect(afterHelp).toContain('Commands on PATH:');
 
   await typeInTerminal(page, 'nosuchcmd');
-  await expect.poll(() => terminalText(page)).toContain('bash: nosuchcmd: command not found');
+  await expect.poll(() => terminalText(page)).toContain('-bash: nosuchcmd: command not found');
 
   await typeInTerminal(page, 'echo hello from the lab');
-  await expect.poll(() => terminalText(page)).toMatch(/\nhello from the lab\nroot@host:~#$/);
+  await expect.poll(() => terminalText(page)).toMatch(/\nhello from the lab\nroot@host:~# ?$/);
 
   await typeInTerminal(page, 'clear');
-  await expect.poll(() => terminalText(page)).toBe('root@host:~#');
+  await expect.poll(() => terminalText(page)).toMatch(/^root@host:~# ?$/);
+});
+
+test('the acceptance case: a new PID namespace seen with ps, as on Debian 12', async ({ page }) => {
+  await openLab(page);
+  await typeInTerminal(
+    page,
+    "unshare --pid --fork --mount-proc sh -c 'sleep 100 & sleep 200 & sleep 0.2; ps -o pid,ppid,stat,comm'",
+  );
+  await expect
+    .poll(() => terminalText(page), { timeout: 10_000 })
+    .toContain(
+      [
+        '    PID    PPID STAT COMMAND',
+        '      1       0 S    sh',
+        '      2       1 S    sleep',
+        '      3       1 S    sleep',
+        '      5       1 R    ps',
+      ].join('\n'),
+    );
+  await page.screenshot({ path: 'e2e/screenshots/lab-unshare-ps-1280x720.png' });
+});
+
+test('Ctrl-C interrupts a foreground sleep and $? is 130', async ({ page }) => {
+  await openLab(page);
+  await typeInTerminal(page, 'sleep 100');
+  await page.keyboard.press('Control+C');
+  await expect.poll(() => terminalText(page)).toMatch(/sleep 100\n\^C\nroot@host:~# ?$/);
+  await typeInTerminal(page, 'echo $?');
+  await expect.poll(() => terminalText(page)).toMatch(/\n130\nroot@host:~# ?$/);
 });
 
 test('the terminal keeps fitting its panel when the window resizes', async ({ page }) => {
@@ -98,7 +127,7 @@ for (const colorScheme of ['dark', 'light'] as const) {
     await openLab(page);
     await typeInTerminal(page, 'help');
     await typeInTerminal(page, 'nosuchcmd');
-    await expect.poll(() => terminalText(page)).toContain('bash: nosuchcmd: command not found');
+    await expect.poll(() => terminalText(page)).toContain('-bash: nosuchcmd: command not found');
     await page.screenshot({ path: `${SCREENSHOTS}/lab-${colorScheme}-1280x720.png` });
   });
 }

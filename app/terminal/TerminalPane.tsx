@@ -1,8 +1,8 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import { useEffect, useRef } from 'react';
-import { builtinHandler } from '../../src/terminal/builtinCommands.ts';
-import { TerminalSession } from '../../src/terminal/session.ts';
+import { toTerminalNewlines } from '../../src/terminal/newlines.ts';
+import { startClock, useLabStore } from '../state/labStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { xtermTheme } from '../theme/xtermTheme.ts';
 import { registerTestHooks } from './testHooks.ts';
@@ -11,9 +11,9 @@ const FONT_FAMILY =
   '"DejaVu Sans Mono", "Cascadia Mono", "Ubuntu Mono", Menlo, Consolas, "Liberation Mono", monospace';
 
 /**
- * Owns the xterm.js instance: creates it on mount, wires its input to a
- * headless TerminalSession, keeps it fitted to the panel and themed, and
- * disposes it on unmount.
+ * Owns the xterm.js instance: creates it on mount, connects it to the lab machine's terminal
+ * (keystrokes in, screen output out: the shell and every command run on the kernel model),
+ * keeps it fitted to the panel and themed, and disposes it on unmount.
  */
 export function TerminalPane() {
   const hostRef = useRef<HTMLDivElement>(null);
@@ -37,12 +37,11 @@ export function TerminalPane() {
     term.open(host);
     termRef.current = term;
 
-    const session = new TerminalSession({ handler: builtinHandler });
-    term.write(session.start());
-    const input = term.onData((data) => {
-      const out = session.input(data);
-      if (out !== '') term.write(out);
-    });
+    const machine = useLabStore.getState().machine;
+    term.write(toTerminalNewlines(machine.output()));
+    const offOutput = machine.onOutput((text) => term.write(toTerminalNewlines(text)));
+    const input = term.onData((data) => machine.type(data));
+    const stopClock = startClock();
 
     let frame = 0;
     const refit = (): void => {
@@ -60,6 +59,8 @@ export function TerminalPane() {
 
     return () => {
       unregister();
+      stopClock();
+      offOutput();
       cancelAnimationFrame(frame);
       observer.disconnect();
       input.dispose();

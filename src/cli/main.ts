@@ -14,12 +14,16 @@ const defaultIo: CliIo = {
   err: (text) => process.stderr.write(text),
 };
 
+/** Commands available now. */
+const COMMANDS: readonly { name: string; summary: string }[] = [
+  { name: 'run', summary: 'type a script at a simulated root prompt; print the transcript' },
+  { name: 'shell', summary: 'open the lab shell on a simulated host in this terminal' },
+];
+
 /** Commands that are planned but not implemented yet. */
 const PLANNED_COMMANDS: readonly { name: string; summary: string }[] = [
-  { name: 'run', summary: 'run a scenario on the kernel model' },
   { name: 'grade', summary: 'grade a lesson attempt' },
   { name: 'validate', summary: 'check scenario files' },
-  { name: 'shell', summary: 'open the lab shell in this terminal' },
 ];
 
 export function readVersion(): string {
@@ -33,7 +37,8 @@ export function readVersion(): string {
 }
 
 export function usage(): string {
-  const commands = PLANNED_COMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.summary}`).join('\n');
+  const list = (cs: typeof COMMANDS): string =>
+    cs.map((c) => `  ${c.name.padEnd(10)}${c.summary}`).join('\n');
   return `pidlab - PID 1 Lab: see what really happens to processes inside a container,
 on a deterministic model of the Linux kernel.
 
@@ -44,8 +49,13 @@ Options:
   -h, --help     show this help and exit
   -V, --version  print the version and exit
 
-Commands (not available yet: they arrive with later issues):
-${commands}
+Commands:
+${list(COMMANDS)}
+
+Not available yet (they arrive with later issues):
+${list(PLANNED_COMMANDS)}
+
+'pidlab <command> --help' shows a command's options.
 
 The lab itself runs in the browser: npm start
 `;
@@ -68,6 +78,14 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
   if (first.startsWith('-')) {
     io.err(`pidlab: unknown option '${first}'\nTry 'pidlab --help'.\n`);
     return 2;
+  }
+  if (first === 'run') {
+    const { runCommand } = await import('./run.ts');
+    return runCommand(argv.slice(1), io, () => readFileSync(0, 'utf8'));
+  }
+  if (first === 'shell') {
+    const { shellCommand } = await import('./shell.ts');
+    return await shellCommand(argv.slice(1), io);
   }
   if (PLANNED_COMMANDS.some((c) => c.name === first)) {
     io.err(

@@ -1,0 +1,34 @@
+import { create } from 'zustand';
+import { createLabMachine } from '../../src/lab/world.ts';
+import type { LabMachine } from '../../src/lab/machine.ts';
+
+/**
+ * The lab's simulated machine. The page owns one; views subscribe to it. Virtual time follows
+ * the wall clock while the page is open (see startClock).
+ */
+export interface LabState {
+  readonly machine: LabMachine;
+  /** A fresh machine (a new host with a new root shell). */
+  readonly reset: () => void;
+}
+
+export const useLabStore = create<LabState>()((set) => ({
+  machine: createLabMachine(),
+  reset: () => set({ machine: createLabMachine() }),
+}));
+
+/**
+ * Lets virtual time pass in step with real time (1 s = 1 s), so `sleep 2` takes two seconds.
+ * Returns a function that stops it.
+ */
+export function startClock(intervalMs = 25): () => void {
+  let last = performance.now();
+  const timer = window.setInterval(() => {
+    const now = performance.now();
+    const elapsed = Math.min(now - last, 1000); // a background tab must not jump ahead minutes
+    last = now;
+    const { machine } = useLabStore.getState();
+    machine.kernel.runUntil(machine.kernel.now + Math.round(elapsed * 1000));
+  }, intervalMs);
+  return () => window.clearInterval(timer);
+}

@@ -1,0 +1,27 @@
+/**
+ * The machine a lesson starts from by default: the kernel model with the shells and the
+ * command-line tools installed, as on a Debian 12 host.
+ */
+import { SHELL_BINARIES, SHELL_PROGRAMS } from '../shell/programs.ts';
+import { COMMAND_BINARIES, COMMAND_PROGRAMS } from '../commands/index.ts';
+import type { Program } from '../kernel-sim/index.ts';
+import { LabMachine } from './machine.ts';
+import type { MachineOptions } from './machine.ts';
+
+export const LAB_PROGRAMS: readonly Program<never>[] = [
+  ...SHELL_PROGRAMS,
+  ...COMMAND_PROGRAMS,
+] as unknown as readonly Program<never>[];
+export const LAB_BINARIES: Readonly<Record<string, string>> = {
+  ...COMMAND_BINARIES,
+  ...SHELL_BINARIES,
+};
+
+/** A Debian-like host with bash on its terminal. */
+export function createLabMachine(options: MachineOptions = {}): LabMachine {
+  return new LabMachine({
+    ...options,
+    programs: [...LAB_PROGRAMS, ...(options.programs ?? [])],
+    binaries: { ...LAB_BINARIES, ...(options.binaries ?? {}) },
+  });
+}

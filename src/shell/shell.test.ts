@@ -1,0 +1,450 @@
+import { describe, expect, it } from 'vitest';
+import { SIGTERM } from '../kernel-sim/index.ts';
+import { machine, runScript } from './testkit.ts';
+
+type Sh = 'sh' | 'bash' | 'busybox';
+const SHELLS: Sh[] = ['sh', 'bash', 'busybox'];
+
+describe('scripts', () => {
+  it.each(SHELLS)('%s: words, quoting, parameters and command substitution', (sh) => {
+    const { out, code } = runScript(
+      sh,
+      `A=1; B="x  y"; echo "$A" $B "$B" '$A' \${C:-def} \${#B}; x=$(echo sub); echo "[$x]"; set -- p q r; echo $# $2 "$@"; echo $((3*4+1))`,
+    );
+    expect(out).toBe('1 x y x  y $A def 4\n[sub]\n3 q p q r\n13\n');
+    expect(code).toBe(0);
+  });
+
+  it.each(SHELLS)('%s: control flow', (sh) => {
+    const { out } = runScript(
+      sh,
+      `for i in 1 2 3; do if [ $i = 2 ]; then continue; fi; echo i=$i; done
+n=0; while [ $n -lt 3 ]; do n=$((n+1)); done; echo n=$n
+case foo.txt in *.sh) echo sh;; *.txt|*.md) echo text;; esac
+f() { echo "f:$1"; return 3; }; f arg; echo "rc=$?"
+true && echo and; false || echo or; ! false && echo not
+{ echo group; }; (echo sub; exit 4); echo "sub=$?"`,
+    );
+    expect(out).toBe('i=1\ni=3\nn=3\ntext\nf:arg\nrc=3\nand\nor\nnot\ngroup\nsub\nsub=4\n');
+  });
+
+  it.each(SHELLS)('%s: pipelines and redirections', (sh) => {
+    const { out } = runScript(
+      sh,
+      `echo piped | cat; echo one > /tmp/f; echo two >> /tmp/f; cat < /tmp/f; echo err 2>/dev/null 1>&2; echo x | false; echo $?`,
+    );
+    expect(out).toBe('piped\none\ntwo\n1\n');
+  });
+
+  it('not found, exit codes and messages differ by shell', () => {
+    expect(runScript('sh', 'nosuch; echo $?').out).toBe('sh: 1: nosuch: not found\n127\n');
+    expect(runScript('bash', 'nosuch; echo $?').out).toBe(
+      'bash: line 1: nosuch: command not found\n127\n',
+    );
+    expect(runScript('busybox', 'nosuch; echo $?').out).toBe('sh: nosuch: not found\n127\n');
+    expect(runScript('sh', 'exit 7').code).toBe(7);
+    const syn = runScript('sh', 'echo a; if true; then echo');
+    expect(syn.out).toBe('sh: 1: Syntax error: end of file unexpected (expecting "fi")\n');
+    expect(syn.code).toBe(2);
+    expect(runScript('bash', 'if').out).toBe(
+      'bash: -c: line 1: syntax error: unexpected end of file\n',
+    );
+    expect(runScript('sh', 'kill 99999').out).toBe('sh: 1: kill: No such process\n');
+    expect(runScript('bash', 'kill 99999').out).toBe(
+      'bash: line 1: kill: (99999) - No such process\n',
+    );
+  });
+
+  it('dash echo interprets escapes, bash echo needs -e', () => {
+    expect(runScript('sh', 'echo "a\\tb"; echo -n x; echo y').out).toBe('a\tb\nxy\n');
+    expect(runScript('bash', 'echo "a\\tb"; echo -e "c\\td"').out).toBe('a\\tb\nc\td\n');
+  });
+});
+
+/** §11: does `sh -c STRING` exec its last command (the PID becomes sleep)? */
+describe('fork or exec for -c strings (semantics.md §11)', () => {
+  const TABLE: [string, boolean | null, boolean | null, boolean | null][] = [
+    // string, dash execs?, bash execs?, busybox execs?
+    ['sleep 3', false, true, true],
+    ['echo x >/dev/null; sleep 3', false, true, true],
+    ['sleep 3; true', false, false, false],
+    ['true && sleep 3', false, true, true],
+    ['sleep 3 || true', false, false, false],
+    ['trap "echo t" TERM; sleep 3', false, false, false],
+    ['exec sleep 3', true, true, true],
+    ['( sleep 3 )', false, false, true],
+    ['sleep 3 | cat', false, false, false],
+    ['f() { sleep 3; }; f', false, false, false],
+    ['if true; then sleep 3; fi', false, false, true],
+    ['sleep 3 & wait', false, false, false],
+    ['sleep 2 >/dev/null', null, false, true],
+    ['FOO=1 sleep 2', null, true, true],
+    ['! sleep 2', null, false, null],
+    ['sleep 2 && true', null, false, null],
+  ];
+  for (const [script, ...expected] of TABLE) {
+    SHELLS.forEach((sh, i) => {
+      const want = expected[i];
+      if (want === null || want === undefined) return;
+      it(`${sh} -c '${script}' ${want ? 'execs' : 'forks'}`, () => {
+        const { run } = runScript(sh, script, 500_000);
+        const list = run.m.k.view().list();
+        const me = list.find((p) => p.pid === run.pid);
+        expect(me?.comm === 'sleep').toBe(want);
+        // Either way a sleep runs somewhere below (or as) the shell.
+        expect(list.some((p) => p.comm === 'sleep')).toBe(true);
+      });
+    });
+  }
+
+  it('dash stays the parent of sleep', () => {
+    const { run } = runScript('sh', 'sleep 3', 500_000);
+    const list = run.m.k.view().list();
+    const sleep = list.find((p) => p.comm === 'sleep');
+    expect(sleep?.ppid).toBe(run.pid);
+    expect(list.find((p) => p.pid === run.pid)?.comm).toBe('sh');
+  });
+});
+
+describe('signals (semantics.md §11)', () => {
+  it.each(SHELLS)('%s catches SIGINT and SIGCHLD only (SigCgt 0000000000010002)', (sh) => {
+    const { run } = runScript(sh, 'sleep 3; :', 500_000);
+    const me = run.m.k.view().get(run.pid);
+    expect(me?.sigCaught).toBe(0x10002n);
+    expect(me?.sigIgnored).toBe(0n);
+  });
+
+  it.each(SHELLS)('%s: a trap waits for the foreground command', (sh) => {
+    const { run } = runScript(
+      sh,
+      'trap "echo trapped; exit 143" TERM; sleep 2; echo after',
+      500_000,
+    );
+    expect(run.m.k.sys(run.parent).kill(run.pid, SIGTERM)).toBe(0);
+    run.m.k.advance(500_000);
+    run.m.k.settle();
+    expect(run.status()).toBeNull();
+    run.m.k.advance(2_000_000);
+    run.m.k.settle();
+    expect(run.m.output()).toBe('trapped\n');
+    expect(run.code()).toBe(143);
+  });
+
+  it.each(SHELLS)('%s: a trap interrupts the wait builtin', (sh) => {
+    const { run } = runScript(sh, 'trap "echo trapped; exit 143" TERM; sleep 5 & wait $!', 500_000);
+    run.m.k.sys(run.parent).kill(run.pid, SIGTERM);
+    run.m.k.settle();
+    expect(run.m.output()).toBe('trapped\n');
+    expect(run.code()).toBe(143);
+  });
+
+  it.each(SHELLS)('%s: wait returns 128+sig, then the trap runs', (sh) => {
+    const { run } = runScript(
+      sh,
+      'trap "echo trap" USR1; sleep 5 & wait $!; echo "wait=$?"',
+      500_000,
+    );
+    run.m.k.sys(run.parent).kill(run.pid, 10);
+    run.m.k.settle();
+    expect(run.m.output()).toBe('trap\nwait=138\n');
+  });
+
+  it('background commands start with SIGINT and SIGQUIT ignored', () => {
+    const { run } = runScript('sh', 'sleep 5 & wait', 500_000);
+    const sleep = run.m.k
+      .view()
+      .list()
+      .find((p) => p.comm === 'sleep');
+    expect(sleep?.sigIgnored).toBe((1n << 1n) | (1n << 2n));
+  });
+
+  it('SIGTERM kills a non-interactive shell (SIG_DFL)', () => {
+    const { run } = runScript('sh', 'sleep 5; :', 500_000);
+    run.m.k.sys(run.parent).kill(run.pid, SIGTERM);
+    run.m.k.settle();
+    expect(run.code()).toBe(128 + SIGTERM);
+  });
+});
+
+describe('interactive bash', () => {
+  function login() {
+    const m = machine();
+    const sh = m.k.login(m.tty, '/bin/bash', ['-bash']);
+    m.k.settle();
+    const type = (text: string, micros = 0): string => {
+      m.clear();
+      m.k.ttyInput(m.tty, text);
+      m.k.settle();
+      if (micros > 0) {
+        m.k.advance(micros);
+        m.k.settle();
+      }
+      return m.output();
+    };
+    return { m, sh, type };
+  }
+
+  it('prints a prompt, runs commands and keeps the terminal modes right', () => {
+    const { m, type, sh } = login();
+    expect(m.output()).toBe('root@host:~# ');
+    expect(m.k.ttyReader(m.tty)).toBe(sh);
+    expect(m.k.ttyInfo(m.tty).canonical).toBe(false);
+    expect(type('echo hi\r')).toBe('echo hi\nhi\nroot@host:~# ');
+    expect(type('cd /tmp\r')).toBe('cd /tmp\nroot@host:/tmp# ');
+    expect(type('nosuch\r')).toBe('nosuch\n-bash: nosuch: command not found\nroot@host:/tmp# ');
+  });
+
+  it('history and tab completion', () => {
+    const { type } = login();
+    type('echo one\r');
+    expect(type('\x1b[A')).toContain('echo one');
+    type('\x15');
+    expect(type('ech\t')).toBe('echo ');
+    expect(type('/etc/host\t')).toBe('/etc/hostname ');
+    expect(type('/etc/\t')).toContain('hostname');
+  });
+
+  it('job control: background, Ctrl-Z, fg, Ctrl-C, Done', () => {
+    const { m, type } = login();
+    const bg = type('sleep 1 &\r');
+    expect(bg).toMatch(/^sleep 1 &\n\[1\] \d+\nroot@host:~# $/);
+    m.k.advance(1_500_000);
+    m.k.settle();
+    expect(type('\r')).toBe('\n[1]+  Done                    sleep 1\nroot@host:~# ');
+    type('sleep 100\r');
+    const sleep = m.k
+      .view()
+      .list()
+      .find((p) => p.comm === 'sleep');
+    expect(sleep?.foreground).toBe(true);
+    expect(sleep?.pgid).toBe(sleep?.pid);
+    expect(type('\x1a')).toBe('^Z\n[1]+  Stopped                 sleep 100\nroot@host:~# ');
+    expect(type('jobs\r')).toBe('jobs\n[1]+  Stopped                 sleep 100\nroot@host:~# ');
+    expect(type('bg\r')).toBe('bg\n[1]+ sleep 100 &\nroot@host:~# ');
+    expect(
+      m.k
+        .view()
+        .list()
+        .find((p) => p.comm === 'sleep')?.state,
+    ).toBe('S');
+    expect(type('fg\r')).toBe('fg\nsleep 100\n');
+    expect(type('\x03')).toBe('^C\nroot@host:~# ');
+    expect(
+      m.k
+        .view()
+        .list()
+        .some((p) => p.comm === 'sleep'),
+    ).toBe(false);
+  });
+
+  it('Ctrl-C at the prompt and exit', () => {
+    const { m, type, sh } = login();
+    type('abc');
+    expect(type('\x03')).toBe('^C\nroot@host:~# ');
+    type('exit\r');
+    expect(m.k.hasTask(sh)).toBe(false);
+  });
+});
+
+describe('reaping adopted orphans (semantics.md §11)', () => {
+  const zombies = (run: ReturnType<typeof runScript>['run']): number =>
+    run.m.k
+      .view()
+      .list()
+      .filter((p) => p.state === 'Z').length;
+
+  it.each(SHELLS)('%s as PID 1 reaps orphans while it waits for its job', (sh) => {
+    const inner = sh === 'busybox' ? '/bin/busybox sh' : `/bin/${sh === 'sh' ? 'sh' : 'bash'}`;
+    const { run } = runScript(sh, `${inner} -c "sleep 1 &"; sleep 3; :`, 2_000_000, {
+      pidns: true,
+    });
+    expect(run.status()).toBeNull();
+    expect(zombies(run)).toBe(0);
+  });
+
+  it('dash leaves orphans zombies while it reads; bash reaps them from its SIGCHLD handler', () => {
+    for (const [sh, want] of [
+      ['sh', 2],
+      ['bash', 0],
+    ] as const) {
+      const { run } = runScript(sh, `/bin/${sh} -c "sleep 1 & sleep 1 &"; read x`, 2_000_000, {
+        pidns: true,
+      });
+      expect(run.status()).toBeNull();
+      expect(zombies(run)).toBe(want);
+    }
+  });
+});
+
+describe('builtins', () => {
+  it('exec with only redirections, read from a pipe, $$ in a subshell', () => {
+    const { out } = runScript(
+      'sh',
+      `exec 3>&1 >/tmp/x; echo hidden; exec >&3; cat </tmp/x; echo hello world | { read a b; echo "$b $a"; }; p=$$; (test "$$" = "$p" && echo same)`,
+    );
+    expect(out).toBe('hidden\nworld hello\nsame\n');
+  });
+
+  it('trap lists, resets and ignores', () => {
+    expect(runScript('sh', `trap 'echo x' TERM INT; trap; trap - INT; trap`).out).toBe(
+      "trap -- 'echo x' INT\ntrap -- 'echo x' TERM\ntrap -- 'echo x' TERM\n",
+    );
+    expect(runScript('bash', `trap 'echo x' TERM; trap`).out).toBe("trap -- 'echo x' SIGTERM\n");
+    expect(runScript('bash', 'trap x FOO').out).toBe(
+      'bash: line 1: trap: FOO: invalid signal specification\n',
+    );
+    expect(runScript('sh', 'trap x FOO').out).toBe('sh: 1: trap: FOO: bad trap\n');
+    const ign = runScript('sh', `trap '' TERM; sleep 1`, 500_000).run;
+    expect(ign.m.k.view().get(ign.pid)?.sigIgnored).toBe(1n << 14n);
+  });
+
+  it('kill -l, kill -s, kill %job', () => {
+    expect(runScript('bash', 'kill -l 15; kill -l TERM').out).toBe('TERM\n15\n');
+    expect(runScript('sh', 'sleep 10 & kill -s TERM $!; wait $!; echo $?').out).toBe('143\n');
+    expect(runScript('bash', 'sleep 10 & kill -9 %1; wait %1; echo $?').out).toBe('137\n');
+    expect(runScript('bash', 'kill -FOO 1').out).toBe(
+      'bash: line 1: kill: FOO: invalid signal specification\n',
+    );
+  });
+
+  it('wait: no children, unknown pid', () => {
+    expect(runScript('bash', 'wait; echo $?; wait 4242; echo $?').out).toBe(
+      '0\nbash: line 1: wait: pid 4242 is not a child of this shell\n127\n',
+    );
+    expect(runScript('sh', 'wait 4242; echo $?').out).toBe('127\n');
+  });
+
+  it('help lists builtins and commands (bash only)', () => {
+    const { out } = runScript('bash', 'help');
+    expect(out).toContain('Shell builtins:');
+    expect(out).toContain('sleep');
+    expect(runScript('sh', 'help').out).toBe('sh: 1: help: not found\n');
+  });
+
+  it('a cooperative SIGINT exit: the shell dies of SIGINT after its child did', () => {
+    for (const sh of ['sh', 'bash'] as const) {
+      const { run } = runScript(sh, 'sleep 5; echo after', 500_000);
+      const sleep = run.m.k
+        .view()
+        .list()
+        .find((p) => p.comm === 'sleep');
+      run.m.k.sys(run.parent).kill(run.pid, 2);
+      run.m.k.sys(run.parent).kill(sleep?.pid ?? 0, 2);
+      run.m.k.settle();
+      expect(run.m.output()).toBe('');
+      expect(run.code()).toBe(130);
+    }
+    const { run } = runScript('sh', 'trap "echo int" INT; sleep 5; echo after', 500_000);
+    const sleep = run.m.k
+      .view()
+      .list()
+      .find((p) => p.comm === 'sleep');
+    run.m.k.sys(run.parent).kill(run.pid, 2);
+    run.m.k.sys(run.parent).kill(sleep?.pid ?? 0, 2);
+    run.m.k.settle();
+    expect(run.m.output()).toBe('int\nafter\n');
+    expect(run.code()).toBe(0);
+  });
+
+  it('busybox is only sh/ash here', () => {
+    const m = runScript('busybox', 'echo $0');
+    expect(m.out).toBe('sh\n');
+  });
+});
+
+describe('interactive bash (more)', () => {
+  it('reports a foreground job killed by a signal, and nested shells', () => {
+    const m = machine();
+    m.k.login(m.tty, '/bin/bash', ['-bash']);
+    m.k.settle();
+    const type = (text: string): string => {
+      m.clear();
+      m.k.ttyInput(m.tty, text);
+      m.k.settle();
+      return m.output();
+    };
+    type('sleep 100\r');
+    const sleep = m.k
+      .view()
+      .list()
+      .find((p) => p.comm === 'sleep');
+    m.clear();
+    m.k.sys(m.k.hostInit).kill(sleep?.pid ?? 0, 15);
+    m.k.settle();
+    expect(m.output()).toBe('Terminated\nroot@host:~# ');
+    expect(type('echo $?\r')).toBe('echo $?\n143\nroot@host:~# ');
+    expect(type('bash\r')).toBe('bash\nroot@host:~# ');
+    const inner = m.k
+      .view()
+      .list()
+      .filter((p) => p.comm === 'bash');
+    expect(inner.length).toBe(2);
+    expect(inner[1]?.foreground).toBe(true);
+    expect(type('exit\r')).toBe('exit\nexit\nroot@host:~# ');
+    expect(type('if true\r')).toBe('if true\n> ');
+    expect(type('then echo yes; fi\r')).toBe('then echo yes; fi\nyes\nroot@host:~# ');
+    expect(type('fi\r')).toBe("fi\n-bash: syntax error near unexpected token `fi'\nroot@host:~# ");
+  });
+});
+
+describe('set -e, Ctrl-D, interactive dispositions', () => {
+  it('set -e stops at the first failing command outside a condition', () => {
+    const r = runScript(
+      'sh',
+      'set -e; if false; then :; fi; false || echo ok; ! true; echo before; false; echo after',
+    );
+    expect(r.out).toBe('ok\nbefore\n');
+    expect(r.code).toBe(1);
+  });
+
+  it('Ctrl-D on an empty line logs out; the interactive shell ignores the job-control signals', () => {
+    const m = machine();
+    const sh = m.k.login(m.tty, '/bin/bash', ['-bash']);
+    m.k.settle();
+    const me = m.k
+      .view()
+      .list()
+      .find((p) => p.comm === 'bash');
+    const bit = (s: number): bigint => 1n << BigInt(s - 1);
+    expect(me?.sigIgnored).toBe(bit(3) | bit(15) | bit(20) | bit(21) | bit(22));
+    expect(me?.sigCaught).toBe(bit(2) | bit(17));
+    m.clear();
+    m.k.ttyInput(m.tty, '\x04');
+    m.k.settle();
+    expect(m.output()).toBe('logout\n');
+    expect(m.k.hasTask(sh)).toBe(false);
+  });
+
+  it('dash is interactive on a terminal too, with its own prompt', () => {
+    const m = machine();
+    m.k.login(m.tty, '/bin/sh', ['sh']);
+    m.k.settle();
+    expect(m.output()).toBe('# ');
+    m.clear();
+    m.k.ttyInput(m.tty, 'echo $((1+1))\r');
+    m.k.settle();
+    expect(m.output()).toBe('echo $((1+1))\n2\n# ');
+  });
+});
+
+describe('regressions', () => {
+  it('EXIT trap, pattern removal, the shell PATH, ${x:?}', () => {
+    expect(runScript('sh', 'trap "echo bye" EXIT; echo hi').out).toBe('hi\nbye\n');
+    expect(runScript('sh', 'v=abc.tar.gz; echo ${v%%.*} ${v#*.} ${v%.gz} ${#v}').out).toBe(
+      'abc tar.gz abc.tar 10\n',
+    );
+    expect(runScript('sh', 'PATH=/nowhere; sleep 0').out).toBe('sh: 1: sleep: not found\n');
+    const r = runScript('sh', 'echo ${x:?unset}; echo no');
+    expect(r.out).toBe('sh: 1: x: unset\n');
+    expect(r.code).toBe(2);
+    expect(runScript('bash', 'exit 300').code).toBe(44);
+  });
+
+  it('a CPU-bound loop of builtins yields and can be killed', () => {
+    const { run } = runScript('sh', 'while true; do :; done', 300_000);
+    expect(run.status()).toBeNull();
+    run.m.k.sys(run.parent).kill(run.pid, SIGTERM);
+    run.m.k.settle();
+    expect(run.code()).toBe(143);
+  });
+});
