@@ -118,4 +118,12 @@ describe('pidlab CLI', () => {
     expect(u.status).toBe(2);
     expect(u.stderr).toContain('missing --script FILE');
   });
+
+  it('shell runs the lab shell on standard input and leaves on exit', () => {
+    const r = pidlabWithInput('echo hi from pidlab shell\nexit\n', 'shell');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('root@host:~# ');
+    expect(r.stdout).toContain('hi from pidlab shell');
+    expect(r.stdout).toContain('logout');
+  });
 });

@@ -21,7 +21,9 @@ export async function shellCommand(args: readonly string[], io: CliIo): Promise<
   const cols = process.stdout.columns || 100;
   const rows = process.stdout.rows || 30;
   const machine = createLabMachine({ cols, rows });
-  const off = machine.onOutput((text) => process.stdout.write(text.replace(/\r?\n/g, '\r\n')));
+  const show = (text: string): boolean => process.stdout.write(text.replace(/\r?\n/g, '\r\n'));
+  show(machine.output());
+  const off = machine.onOutput(show);
   const raw = stdin.isTTY === true;
   if (raw) stdin.setRawMode(true);
   stdin.setEncoding('utf8');

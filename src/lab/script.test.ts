@@ -1,0 +1,104 @@
+/**
+ * Transcript tests: scripts typed at the lab's root prompt, compared with what a Debian 12 host
+ * prints. The expected outputs follow the real-kernel cases in ../shared/reference/real-kernel
+ * (case numbers in the test names) and semantics.md.
+ */
+import { describe, expect, it } from 'vitest';
+import { createLabMachine } from './world.ts';
+import { runScript } from './script.ts';
+
+const run = (script: string): string => runScript(createLabMachine(), script).transcript;
+
+/** The output that follows the command line `line` in a transcript, up to the next prompt. */
+function outputOf(transcript: string, line: string): string {
+  const start = transcript.indexOf(`root@host:~# ${line}\n`);
+  if (start < 0) throw new Error(`no command line '${line}' in:\n${transcript}`);
+  const rest = transcript.slice(start + `root@host:~# ${line}\n`.length);
+  const end = rest.indexOf('root@host:~#');
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+describe('the terminal, checked against the real kernel', () => {
+  it('the acceptance case: sh as PID 1 of a new namespace, its sleeps, and ps (issue 4)', () => {
+    const line =
+      "unshare --pid --fork --mount-proc sh -c 'sleep 100 & sleep 200 & sleep 0.2; ps -o pid,ppid,stat,comm'";
+    expect(outputOf(run(line), line)).toBe(
+      [
+        '    PID    PPID STAT COMMAND',
+        '      1       0 S    sh',
+        '      2       1 S    sleep',
+        '      3       1 S    sleep',
+        '      5       1 R    ps',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('case 05: an orphan is adopted by PID 1 of its namespace', () => {
+    const line = `unshare --pid --fork --mount-proc sh -c 'sh -c "sleep 3 & exit 0"; sleep 0.5; ps -o pid,ppid,stat,comm'`;
+    expect(outputOf(run(line), line)).toBe(
+      [
+        '    PID    PPID STAT COMMAND',
+        '      1       0 S    sh',
+        '      3       1 S    sleep',
+        '      5       1 R    ps',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('case 10: kill -9 1 and kill -TERM 1 from PID 1 itself are dropped and return 0', () => {
+    const line = `unshare --pid --fork --mount-proc sh -c 'kill -9 1; kill -TERM 1; echo still alive, status $?'`;
+    expect(outputOf(run(line), line)).toBe('still alive, status 0\n');
+  });
+
+  it('case 15: kill -TERM -1 from inside spares PID 1 and the sender', () => {
+    const line = `unshare --pid --fork --mount-proc sh -c 'sleep 10 & sleep 10 & sh -c "kill -TERM -1"; sleep 0.1; ps -o pid,ppid,stat,comm'`;
+    expect(outputOf(run(line), line)).toBe(
+      [
+        '    PID    PPID STAT COMMAND',
+        '      1       0 S    sh',
+        '      6       1 R    ps',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('case 04/14: a PID 1 that never waits (sleep) leaves the orphan a zombie; nsenter shows PPID 0', () => {
+    const t = run(
+      [
+        `unshare --pid --fork --mount-proc sh -c 'sh -c "sleep 0.1 &"; exec sleep 2' &`,
+        'sleep 0.5',
+        'nsenter -t $(($! + 1)) -p -m ps -o pid,ppid,stat,comm',
+        'wait',
+      ].join('\n'),
+    );
+    expect(outputOf(t, 'nsenter -t $(($! + 1)) -p -m ps -o pid,ppid,stat,comm')).toBe(
+      [
+        '    PID    PPID STAT COMMAND',
+        '      1       0 S    sleep',
+        '      3       1 Z    sleep <defunct>',
+        '      4       0 R    ps',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('Ctrl-C reaches the foreground job, not the shell; $? is 130', () => {
+    const t = run(['sleep 100', '^C', 'echo $?'].join('\n'));
+    expect(t).toContain('root@host:~# sleep 100\n^C\nroot@host:~# echo $?\n130\n');
+  });
+
+  it('is deterministic: the same script gives the same transcript and trace', () => {
+    const script = ['sleep 1 &', 'sh -c "sleep 0.2 & exit 3"', 'echo $?', 'jobs', 'wait'].join(
+      '\n',
+    );
+    const a = runScript(createLabMachine(), script);
+    const b = runScript(createLabMachine(), script);
+    expect(b.transcript).toBe(a.transcript);
+    expect(
+      JSON.stringify(b.trace, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
+    ).toBe(JSON.stringify(a.trace, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
+    expect(a.transcript).toContain('echo $?\n3\n');
+  });
+});
