@@ -20,13 +20,16 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 import { Kernel, PID_MAX_LIMIT, WNOHANG, type NsId, type TaskId } from '../src/kernel-sim/index.ts';
 
-const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+// `npm run bench` runs an esbuild bundle from bench/.build/ (plain JavaScript, as the browser
+// gets it, rather than tsx's instrumented transform); the sources sit one level up then.
+const HERE = dirname(fileURLToPath(import.meta.url));
+const BENCH_DIR = basename(HERE) === '.build' ? dirname(HERE) : HERE;
 const BUILD_DIR = join(BENCH_DIR, '.build');
 
 /** The puppet binary: a process that does nothing unless driven through Kernel.sys. */

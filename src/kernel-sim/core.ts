@@ -24,8 +24,12 @@ export type TtyOutputListener = (tty: number, text: string) => void;
 export class Core {
   /** Per-namespace PID table: number -> struct pid id (0 = free). Derived; rebuilt on restore. */
   readonly pidTables = new Map<NsId, Int32Array>();
-  /** Members of each process group (key: the group's struct pid id). Derived. */
-  readonly groups = new Map<TaskId, Set<TaskId>>();
+  /**
+   * How many processes each process group has (index: the group's struct pid id). Derived.
+   * The members themselves are found by a scan (groupMembers): only setsid needs the count on
+   * a hot path, and a Set per group cost more than every walk it saves.
+   */
+  readonly groupSize: number[] = [];
   /** Set by the last allocPid when some level wrapped around (for the trace's rule). */
   lastAllocWrapped = false;
   /** The task whose program step is running now (the kernel's `current`). */
@@ -45,12 +49,17 @@ export class Core {
 
   // ------------------------------------------------------------ lookups
 
+  /** Every task (process), in creation order. */
+  *tasks(): IterableIterator<Task> {
+    for (const t of this.state.tasks) if (t) yield t;
+  }
+
   task(id: TaskId): Task | undefined {
-    return this.state.tasks.get(id);
+    return this.state.tasks[id] ?? undefined;
   }
 
   mustTask(id: TaskId): Task {
-    const t = this.state.tasks.get(id);
+    const t = this.state.tasks[id];
     if (!t) throw new InvariantViolation(`no task ${id}`);
     return t;
   }
@@ -62,7 +71,7 @@ export class Core {
   }
 
   entry(id: TaskId): PidEntry | undefined {
-    return this.state.pids.get(id);
+    return this.state.pids[id] ?? undefined;
   }
 
   cgroup(id: Cgroup['id']): Cgroup {

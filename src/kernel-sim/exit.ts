@@ -224,7 +224,7 @@ export function releaseTask(k: Core, t: Task, by: Task | null, rule: RuleId): vo
   parent?.children?.delete(t.id); // the (possibly empty) Set stays: the next fork reuses it
   leaveGroup(k, t);
   unchargePids(k, t.cgroup, 1);
-  k.state.tasks.delete(t.id);
+  k.state.tasks[t.id] = null;
   const ns = k.ns(t.ns);
   if (ns.childReaper === t.id) ns.childReaper = NO_TASK;
   putPid(k, t.id);

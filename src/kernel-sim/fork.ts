@@ -131,7 +131,7 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
   if (isInit) ns.childReaper = id;
   getPid(k, child.pgrp);
   getPid(k, child.session);
-  k.state.tasks.set(id, child);
+  k.state.tasks[id] = child;
   (parent.children ??= new Set()).add(id);
   joinGroup(k, child);
   if (k.tracing)

@@ -13,7 +13,8 @@ export function checkInvariants(k: Core): string[] {
 
   // PID tables: every struct pid holds exactly one number per level, each recorded in the table.
   const counted = new Map<NsId, number>();
-  for (const e of s.pids.values()) {
+  for (const e of s.pids) {
+    if (!e) continue;
     const ns = k.ns(e.ns);
     if (e.nums.length !== ns.level + 1)
       bad.push(`pid ${e.id}: ${e.nums.length} numbers for level ${ns.level}`);
@@ -40,27 +41,30 @@ export function checkInvariants(k: Core): string[] {
   const users = new Map<TaskId, number>();
   const addUser = (id: TaskId): void => void users.set(id, (users.get(id) ?? 0) + 1);
   const charged = new Map<number, number>();
+  const groupCount = new Map<TaskId, number>();
 
-  for (const t of s.tasks.values()) {
-    const own = s.pids.get(t.id);
+  for (const t of k.tasks()) {
+    const own = k.entry(t.id);
     if (!own) bad.push(`task ${t.id} (${t.comm}) has no PID`);
     addUser(t.id);
     addUser(t.pgrp);
     addUser(t.session);
     for (const th of t.threads) {
       addUser(th);
-      if (s.pids.get(th)?.owner !== t.id) bad.push(`thread ${th} of ${t.id} has the wrong owner`);
+      if (k.entry(th)?.owner !== t.id) bad.push(`thread ${th} of ${t.id} has the wrong owner`);
     }
     charged.set(t.cgroup, (charged.get(t.cgroup) ?? 0) + 1 + t.threads.length);
-    if (!s.pids.has(t.pgrp)) bad.push(`task ${t.id}: process group ${t.pgrp} has no struct pid`);
-    if (!s.pids.has(t.session)) bad.push(`task ${t.id}: session ${t.session} has no struct pid`);
-    if (!k.groups.get(t.pgrp)?.has(t.id)) bad.push(`task ${t.id} missing from its group index`);
+    if (!(k.entry(t.pgrp) !== undefined))
+      bad.push(`task ${t.id}: process group ${t.pgrp} has no struct pid`);
+    if (!(k.entry(t.session) !== undefined))
+      bad.push(`task ${t.id}: session ${t.session} has no struct pid`);
+    groupCount.set(t.pgrp, (groupCount.get(t.pgrp) ?? 0) + 1);
 
     // Every process has a parent that knows it (the host's init has none).
     if (t.id === s.hostInit) {
       if (t.parent !== NO_TASK) bad.push('host init has a parent');
     } else {
-      const p = s.tasks.get(t.parent);
+      const p = k.task(t.parent);
       if (!p) bad.push(`task ${t.id} (${t.comm}): parent ${t.parent} does not exist`);
       else {
         if (!p.children?.has(t.id)) bad.push(`task ${t.id} not among its parent's children`);
@@ -70,7 +74,7 @@ export function checkInvariants(k: Core): string[] {
       }
     }
     for (const c of t.children ?? []) {
-      if (s.tasks.get(c)?.parent !== t.id)
+      if (k.task(c)?.parent !== t.id)
         bad.push(`task ${t.id} lists child ${c} whose parent is elsewhere`);
     }
     if (t.runState === 'zombie' && t.children && t.children.size > 0)
@@ -83,7 +87,7 @@ export function checkInvariants(k: Core): string[] {
       const lns = k.ns(ns.chain[l]!);
       if (lns.adding) continue;
       // Allowed: the teardown is under way, or this is the dead init itself (a zombie).
-      const init = s.tasks.get(lns.childReaper);
+      const init = k.task(lns.childReaper);
       if (t.id !== lns.childReaper && (!init || init.block?.kind !== 'zap'))
         bad.push(`task ${t.id} survives in dead namespace ${lns.id}`);
     }
@@ -99,7 +103,7 @@ export function checkInvariants(k: Core): string[] {
   }
   // Open files: each is referenced by exactly `refs` descriptors; pipes count their ends.
   const fileRefs = new Map<number, number>();
-  for (const t of s.tasks.values())
+  for (const t of k.tasks())
     for (const f of t.fds) if (f >= 0) fileRefs.set(f, (fileRefs.get(f) ?? 0) + 1);
   for (const f of s.files.values()) {
     if ((fileRefs.get(f.id) ?? 0) !== f.refs)
@@ -120,15 +124,15 @@ export function checkInvariants(k: Core): string[] {
   }
 
   for (const [id, n] of users) {
-    const e = s.pids.get(id);
+    const e = k.entry(id);
     if (e && e.users !== n) bad.push(`pid ${id}: ${e.users} users recorded, ${n} found`);
   }
-  for (const e of s.pids.values()) if (!users.has(e.id)) bad.push(`pid ${e.id} kept with no user`);
+  for (const e of s.pids) if (e && !users.has(e.id)) bad.push(`pid ${e.id} kept with no user`);
 
-  for (const [pgrp, members] of k.groups) {
-    for (const m of members)
-      if (s.tasks.get(m)?.pgrp !== pgrp) bad.push(`group ${pgrp} lists ${m} wrongly`);
-  }
+  k.groupSize.forEach((n, pgrp) => {
+    if ((n ?? 0) !== (groupCount.get(pgrp as TaskId) ?? 0))
+      bad.push(`group ${pgrp}: ${n} members counted, ${groupCount.get(pgrp as TaskId) ?? 0} found`);
+  });
 
   // pids cgroups count every task and thread of their subtree.
   for (const cg of s.cgroups.values()) {
@@ -145,7 +149,7 @@ export function checkInvariants(k: Core): string[] {
   }
 
   for (const ns of s.namespaces.values()) {
-    if (ns.childReaper !== NO_TASK && !s.tasks.has(ns.childReaper))
+    if (ns.childReaper !== NO_TASK && !(k.task(ns.childReaper) !== undefined))
       bad.push(`ns ${ns.id}: child reaper ${ns.childReaper} is gone`);
   }
   return bad;

@@ -132,7 +132,7 @@ export class Kernel {
     this.k = new Core(state, programs, options.trace ?? true);
     this.k.trace.push(...trace);
     rebuildPidTables(this.k);
-    for (const t of state.tasks.values()) joinGroup(this.k, t);
+    for (const t of this.k.tasks()) joinGroup(this.k, t);
     this.hooks = {
       runHandler: (t, info) =>
         this.runStep(t, true, (p, ctx) => requireHook(p, 'onSignal')(ctx, info)),
@@ -157,8 +157,8 @@ export class Kernel {
       rootNs,
       rootCgroup: rootCg,
       hostInit: NO_TASK,
-      tasks: new Map(),
-      pids: new Map(),
+      tasks: [],
+      pids: [],
       namespaces: new Map([
         [
           rootNs,
@@ -271,7 +271,7 @@ export class Kernel {
       ctty: 0,
     };
     k.entry(id)!.users += 2; // as its own process group and session
-    k.state.tasks.set(id, init);
+    k.state.tasks[id] = init;
     k.state.hostInit = id;
     root.childReaper = id;
     joinGroup(k, init);
@@ -403,7 +403,7 @@ export class Kernel {
   }
 
   hasTask(id: TaskId): boolean {
-    return this.k.state.tasks.has(id);
+    return this.k.task(id) !== undefined;
   }
 
   /** A read-only look at a task's kernel record (for views and tests; do not mutate). */
@@ -413,7 +413,7 @@ export class Kernel {
 
   /** All task ids, in creation order. */
   taskIds(): TaskId[] {
-    return [...this.k.state.tasks.keys()];
+    return [...this.k.tasks()].map((t) => t.id);
   }
 
   /** The PID of a task in namespace `ns` (0: not visible there). */

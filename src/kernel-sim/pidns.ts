@@ -130,7 +130,7 @@ export function allocPid(k: Core, nsId: NsId, id: TaskId, owner: TaskId): PidEnt
     return { errno: 'ENOMEM', ns: ns.id };
   }
   const entry: PidEntry = { id, ns: nsId, nums, users: 1, owner };
-  k.state.pids.set(id, entry);
+  k.state.pids[id] = entry;
   return entry;
 }
 
@@ -184,7 +184,7 @@ export function putPid(k: Core, id: TaskId): void {
   const e = k.entry(id);
   if (!e) throw new InvariantViolation(`no struct pid ${id}`);
   if (--e.users > 0) return;
-  k.state.pids.delete(id);
+  k.state.pids[id] = null;
   const ns = k.ns(e.ns);
   for (let l = 0; l <= ns.level; l++) releaseNumber(k, k.ns(ns.chain[l]!), e.nums[l]!);
 }
@@ -192,7 +192,8 @@ export function putPid(k: Core, id: TaskId): void {
 /** Rebuilds the PID tables from the struct pids (after restoring a snapshot). */
 export function rebuildPidTables(k: Core): void {
   k.pidTables.clear();
-  for (const e of k.state.pids.values()) {
+  for (const e of k.state.pids) {
+    if (!e) continue;
     const ns = k.ns(e.ns);
     for (let l = 0; l <= ns.level; l++) {
       const nr = e.nums[l]!;

@@ -11,18 +11,23 @@ import { findPidNs, findTaskByPid, getPid, putPid, taskPidNr } from './pidns.ts'
 import { killPgrp } from './signal.ts';
 import { SIGCONT, SIGHUP } from './signals.ts';
 
-/** Adds a task to its process group's member index. */
+/** Counts a task in its process group. */
 export function joinGroup(k: Core, t: Task): void {
-  let members = k.groups.get(t.pgrp);
-  if (!members) k.groups.set(t.pgrp, (members = new Set()));
-  members.add(t.id);
+  k.groupSize[t.pgrp] = (k.groupSize[t.pgrp] ?? 0) + 1;
 }
 
 export function leaveGroup(k: Core, t: Task): void {
-  const members = k.groups.get(t.pgrp);
-  if (!members) return;
-  members.delete(t.id);
-  if (members.size === 0) k.groups.delete(t.pgrp);
+  k.groupSize[t.pgrp] = (k.groupSize[t.pgrp] ?? 1) - 1;
+}
+
+export const groupSizeOf = (k: Core, pgrp: TaskId): number => k.groupSize[pgrp] ?? 0;
+
+/** The members of a process group, in creation order (do_each_pid_task over PIDTYPE_PGID). */
+export function groupMembers(k: Core, pgrp: TaskId): Task[] {
+  const out: Task[] = [];
+  if (groupSizeOf(k, pgrp) === 0) return out;
+  for (const t of k.tasks()) if (t.pgrp === pgrp) out.push(t);
+  return out;
 }
 
 function changePgrp(k: Core, t: Task, pgrp: TaskId): void {
@@ -48,7 +53,7 @@ function changeSession(k: Core, t: Task, session: TaskId): void {
  * group); otherwise the caller leads a new session and a new group, both numbered with its PID.
  */
 export function setsid(k: Core, t: Task): number | Errno {
-  const taken = (k.groups.get(t.id)?.size ?? 0) > 0;
+  const taken = groupSizeOf(k, t.id) > 0;
   const result: number | Errno = taken ? 'EPERM' : taskPidNr(k, t, t.ns);
   if (!taken) {
     changePgrp(k, t, t.id);
@@ -96,8 +101,7 @@ function doSetpgid(k: Core, caller: Task, pid: number, pgid: number): 0 | Errno 
   let pgrp: TaskId = p.id;
   if (pgid !== pid) {
     pgrp = findPidNs(k, pgid, caller.ns);
-    const members = pgrp === NO_TASK ? undefined : k.groups.get(pgrp);
-    const g = members ? k.task(members.values().next().value as TaskId) : undefined;
+    const g = pgrp === NO_TASK ? undefined : groupMembers(k, pgrp)[0];
     if (!g || g.session !== caller.session) return 'EPERM';
   }
   changePgrp(k, p, pgrp);
@@ -109,11 +113,8 @@ function doSetpgid(k: Core, caller: Task, pid: number, pgid: number): 0 | Errno 
  * children of the host's init) has a parent in a different group of the same session.
  */
 export function willBecomeOrphanedPgrp(k: Core, pgrp: TaskId, ignored: Task | null): boolean {
-  const members = k.groups.get(pgrp);
-  if (!members) return true;
-  for (const id of members) {
-    const p = k.task(id);
-    if (!p || p === ignored || p.runState === 'zombie' || p.exiting) continue;
+  for (const p of groupMembers(k, pgrp)) {
+    if (p === ignored || p.runState === 'zombie' || p.exiting) continue;
     const parent = k.task(p.parent);
     if (!parent || parent.id === k.state.hostInit) continue;
     if (parent.pgrp !== pgrp && parent.session === p.session) return false;
@@ -125,10 +126,7 @@ export const isCurrentPgrpOrphaned = (k: Core, t: Task): boolean =>
   willBecomeOrphanedPgrp(k, t.pgrp, null);
 
 function hasStoppedJobs(k: Core, pgrp: TaskId): boolean {
-  const members = k.groups.get(pgrp);
-  if (!members) return false;
-  for (const id of members) if (k.task(id)?.runState === 'stopped') return true;
-  return false;
+  return groupMembers(k, pgrp).some((t) => t.runState === 'stopped');
 }
 
 /**

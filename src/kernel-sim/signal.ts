@@ -41,7 +41,7 @@ import {
 import type { SigSet } from './signals.ts';
 import { findPidNs, findTaskByPid, taskPidNr } from './pidns.ts';
 import { doExit } from './exit.ts';
-import { isCurrentPgrpOrphaned } from './sessions.ts';
+import { groupMembers, isCurrentPgrpOrphaned } from './sessions.ts';
 import { exitedStatus } from './wait.ts';
 import { wakeWaitingParent } from './wait.ts';
 
@@ -235,7 +235,7 @@ export function killSomething(k: Core, sender: Task, pid: number, sig: number): 
   if (pid === -1) {
     let count = 0;
     let retval: 0 | Errno = 0;
-    for (const t of k.state.tasks.values()) {
+    for (const t of k.tasks()) {
       if (t === sender || taskPidNr(k, t, sender.ns) <= 1) continue;
       const err = groupSendSigInfo(k, sender, t, sig);
       count++;
@@ -256,13 +256,11 @@ export function killPgrp(
   sig: number,
   rule?: RuleId,
 ): 0 | Errno {
-  const members = k.groups.get(pgrp);
-  if (!members || members.size === 0) return 'ESRCH';
+  const members = groupMembers(k, pgrp);
+  if (members.length === 0) return 'ESRCH';
   let success = false;
   let retval: Errno = 'ESRCH';
-  for (const id of [...members]) {
-    const t = k.task(id);
-    if (!t) continue;
+  for (const t of members) {
     if (sender === null) {
       sendSignal(
         k,

@@ -301,8 +301,12 @@ export interface KernelState {
   rootNs: NsId;
   rootCgroup: CgroupId;
   hostInit: TaskId;
-  tasks: Map<TaskId, Task>;
-  pids: Map<TaskId, PidEntry>;
+  /**
+   * Tasks by TaskId and struct pids by id: arrays indexed by the id (ids are dense counters), so
+   * lookups are plain indexing and iteration is in creation order. Released slots hold null.
+   */
+  tasks: (Task | null)[];
+  pids: (PidEntry | null)[];
   namespaces: Map<NsId, PidNamespace>;
   cgroups: Map<CgroupId, Cgroup>;
   queue: QueueItem[];

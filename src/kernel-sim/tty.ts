@@ -22,7 +22,7 @@ import {
   SIGTTOU,
   sigIsMember,
 } from './signals.ts';
-import { isCurrentPgrpOrphaned } from './sessions.ts';
+import { groupMembers, groupSizeOf, isCurrentPgrpOrphaned } from './sessions.ts';
 
 export type TtyListener = (tty: number, text: string) => void;
 
@@ -209,11 +209,11 @@ export function disassociateCtty(k: Core, tty: Tty): void {
   const fg = tty.fgPgrp;
   setSession(k, tty, NO_TASK);
   setFgPgrp(k, tty, NO_TASK);
-  if (fg !== NO_TASK && k.groups.get(fg)?.size) {
+  if (fg !== NO_TASK && groupSizeOf(k, fg) > 0) {
     killPgrp(k, null, fg, SIGHUP, 'tty/hangup');
     killPgrp(k, null, fg, SIGCONT, 'tty/hangup');
   }
-  for (const task of k.state.tasks.values()) if (task.ctty === tty.id) task.ctty = 0;
+  for (const task of k.tasks()) if (task.ctty === tty.id) task.ctty = 0;
 }
 
 /** tcgetpgrp(): the foreground group as the caller's namespace numbers it. */
@@ -232,9 +232,7 @@ export function tcsetpgrp(k: Core, t: Task, tty: Tty, pgrp: number): 0 | Errno {
   const denied = ttyCheckChange(k, t, tty, SIGTTOU);
   if (denied) return denied;
   const id = findPidNs(k, pgrp, t.ns);
-  const members = id === NO_TASK ? undefined : k.groups.get(id);
-  if (!members || members.size === 0) return 'EPERM';
-  const first = k.task(members.values().next().value as TaskId);
+  const first = id === NO_TASK ? undefined : groupMembers(k, id)[0];
   if (!first || first.session !== t.session) return 'EPERM';
   setFgPgrp(k, tty, id);
   return 0;

@@ -189,7 +189,7 @@ export function createProcView(k: Core, ns: NsId): ProcView {
     },
     list() {
       const out: ProcEntry[] = [];
-      for (const t of k.state.tasks.values()) {
+      for (const t of k.tasks()) {
         const e = procEntry(k, t, ns);
         if (e) out.push(e);
       }
