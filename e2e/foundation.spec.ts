@@ -9,7 +9,7 @@ async function terminalText(page: Page): Promise<string> {
 }
 
 async function typeInTerminal(page: Page, text: string): Promise<void> {
-  await page.locator('.xterm-helper-textarea').focus();
+  await page.locator('.terminal-slot:not([hidden]) .xterm-helper-textarea').focus();
   await page.keyboard.type(text);
   await page.keyboard.press('Enter');
 }
@@ -90,6 +90,21 @@ test('Ctrl-C interrupts a foreground sleep and $? is 130', async ({ page }) => {
   await expect.poll(() => terminalText(page)).toMatch(/sleep 100\n\^C\nroot@host:~# ?$/);
   await typeInTerminal(page, 'echo $?');
   await expect.poll(() => terminalText(page)).toMatch(/\n130\nroot@host:~# ?$/);
+});
+
+test('a second terminal has its own root shell and sees the first one’s processes', async ({
+  page,
+}) => {
+  await openLab(page);
+  await typeInTerminal(page, 'sleep 100 &');
+  await expect.poll(() => terminalText(page)).toMatch(/\[1\] \d+/);
+  await page.getByRole('button', { name: '+ New terminal' }).click();
+  await expect(page.getByRole('tab', { name: 'pts/1' })).toHaveAttribute('aria-selected', 'true');
+  await expect.poll(() => terminalText(page)).toMatch(/^root@host:~# ?$/);
+  await typeInTerminal(page, 'ps -e -o pid,tty,stat,comm');
+  await expect.poll(() => terminalText(page)).toMatch(/pts\/0 +S +sleep/);
+  await page.getByRole('tab', { name: 'pts/0' }).click();
+  await expect.poll(() => terminalText(page)).toContain('sleep 100 &');
 });
 
 test('the terminal keeps fitting its panel when the window resizes', async ({ page }) => {

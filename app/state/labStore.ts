@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { createLabMachine } from '../../src/lab/world.ts';
-import type { LabMachine } from '../../src/lab/machine.ts';
+import type { LabMachine, Terminal } from '../../src/lab/machine.ts';
 
 /**
  * The lab's simulated machine. The page owns one; views subscribe to it. Virtual time follows
@@ -8,13 +8,30 @@ import type { LabMachine } from '../../src/lab/machine.ts';
  */
 export interface LabState {
   readonly machine: LabMachine;
+  /** The machine's terminals, in the order they were opened. */
+  readonly terminals: readonly Terminal[];
+  /** The terminal shown (its tty id). */
+  readonly activeTty: number;
   /** A fresh machine (a new host with a new root shell). */
   readonly reset: () => void;
+  /** Opens another terminal with its own root shell and shows it. */
+  readonly openTerminal: () => void;
+  readonly showTerminal: (tty: number) => void;
 }
 
-export const useLabStore = create<LabState>()((set) => ({
-  machine: createLabMachine(),
-  reset: () => set({ machine: createLabMachine() }),
+function fresh(): Pick<LabState, 'machine' | 'terminals' | 'activeTty'> {
+  const machine = createLabMachine();
+  return { machine, terminals: [...machine.terminals()], activeTty: machine.tty };
+}
+
+export const useLabStore = create<LabState>()((set, get) => ({
+  ...fresh(),
+  reset: () => set(fresh()),
+  openTerminal: () => {
+    const t = get().machine.openTerminal();
+    set({ terminals: [...get().machine.terminals()], activeTty: t.tty });
+  },
+  showTerminal: (tty) => set({ activeTty: tty }),
 }));
 
 /**

@@ -2,7 +2,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import { useEffect, useRef } from 'react';
 import { toTerminalNewlines } from '../../src/terminal/newlines.ts';
-import { startClock, useLabStore } from '../state/labStore.ts';
+import { useLabStore } from '../state/labStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { xtermTheme } from '../theme/xtermTheme.ts';
 import { registerTestHooks } from './testHooks.ts';
@@ -15,7 +15,7 @@ const FONT_FAMILY =
  * (keystrokes in, screen output out: the shell and every command run on the kernel model),
  * keeps it fitted to the panel and themed, and disposes it on unmount.
  */
-export function TerminalPane() {
+export function TerminalPane({ tty, active }: { readonly tty: number; readonly active: boolean }) {
   const hostRef = useRef<HTMLDivElement>(null);
   const termRef = useRef<Terminal | null>(null);
   const theme = useUiStore((s) => s.theme);
@@ -38,28 +38,27 @@ export function TerminalPane() {
     termRef.current = term;
 
     const machine = useLabStore.getState().machine;
-    term.write(toTerminalNewlines(machine.output()));
-    const offOutput = machine.onOutput((text) => term.write(toTerminalNewlines(text)));
-    const input = term.onData((data) => machine.type(data));
-    const stopClock = startClock();
+    term.write(toTerminalNewlines(machine.output(tty)));
+    const offOutput = machine.onOutput((text) => term.write(toTerminalNewlines(text)), tty);
+    const input = term.onData((data) => machine.type(data, tty));
 
     let frame = 0;
     const refit = (): void => {
       cancelAnimationFrame(frame);
       frame = requestAnimationFrame(() => {
         // Fitting fails while the panel is hidden or has no size; try again on the next resize.
-        if (host.clientWidth > 0 && host.clientHeight > 0) fit.fit();
+        if (host.clientWidth > 0 && host.clientHeight > 0) {
+          fit.fit();
+          // Tell the simulated terminal its size (TIOCSWINSZ): programs lay out for it.
+          machine.kernel.resizeTty(tty, term.cols, term.rows);
+        }
       });
     };
     const observer = new ResizeObserver(refit);
     observer.observe(host);
     refit();
 
-    const unregister = registerTestHooks(term);
-
     return () => {
-      unregister();
-      stopClock();
       offOutput();
       cancelAnimationFrame(frame);
       observer.disconnect();
@@ -67,12 +66,20 @@ export function TerminalPane() {
       termRef.current = null;
       term.dispose();
     };
-  }, []);
+  }, [tty]);
 
   useEffect(() => {
     const term = termRef.current;
     if (term !== null) term.options.theme = xtermTheme(theme);
   }, [theme]);
+
+  // The shown terminal takes the focus and answers the end-to-end tests' hooks.
+  useEffect(() => {
+    const term = termRef.current;
+    if (!active || term === null) return;
+    term.focus();
+    return registerTestHooks(term);
+  }, [active]);
 
   return <div className="terminal-host" ref={hostRef} />;
 }

@@ -63,7 +63,8 @@ export const ls: Program<null> = {
     const has = (k: string): boolean => p.opts.some((o) => o.key === k);
     const long = has('l');
     const tty = ctx.isatty(1);
-    const width = Number(ctx.env.COLUMNS) || 80;
+    const size = ctx.ttySize(1);
+    const width = Number(ctx.env.COLUMNS) || (typeof size === 'string' ? 80 : size.cols);
     const oneLine = has('1') || (!tty && !has('C'));
     const operands = p.operands.length ? p.operands : ['.'];
     let status = 0;

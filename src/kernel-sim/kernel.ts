@@ -84,6 +84,7 @@ import {
   dropControllingTty,
   forgetTtyWaiter,
   mustTty,
+  resizeTty,
   setControllingTty,
   tcgetpgrp,
   tcsetpgrp,
@@ -331,6 +332,14 @@ export class Kernel {
   /** A new pseudo-terminal (/dev/pts/N); returns its id. */
   createTty(cols = 100, rows = 30): number {
     return createTty(this.k, cols, rows).id;
+  }
+
+  /**
+   * The terminal window changed size (TIOCSWINSZ from the terminal emulator): the foreground
+   * process group gets SIGWINCH so full-screen programs can redraw.
+   */
+  resizeTty(tty: number, cols: number, rows: number): void {
+    resizeTty(this.k, mustTty(this.k, tty), cols, rows);
   }
 
   /** Keystrokes typed on the terminal (Ctrl-C is "\x03", Enter "\r"). */
@@ -1057,6 +1066,10 @@ class TaskContext implements ProgramContext<unknown> {
     if (f === 'EBADF') return 'EBADF';
     if (f.kind !== 'tty') return 'ENOTTY';
     return mustTty(this.k, f.tty!);
+  }
+  ttySize(fd: number): { readonly cols: number; readonly rows: number } | Errno {
+    const tty = this.ttyOf(fd);
+    return typeof tty === 'string' ? tty : { cols: tty.cols, rows: tty.rows };
   }
   isatty(fd: number): boolean {
     return typeof this.ttyOf(fd) !== 'string';

@@ -1053,6 +1053,23 @@ describe('terminals and pipes (drivers/tty, fs/pipe.c)', () => {
     expect(k.ttyInfo(tty).session).toBe(0);
   });
 
+  ruleTest('tty/winch', 'resizing the terminal sends SIGWINCH to the foreground group', () => {
+    const k = boot();
+    const { tty, leader } = onTty(k);
+    k.sys(leader).sigaction(SIGWINCH, 'handler');
+    expect(k.sys(leader).ttySize(0)).toEqual({ cols: 100, rows: 30 });
+    k.resizeTty(tty, 66, 14);
+    k.settle();
+    expect(k.sys(leader).ttySize(0)).toEqual({ cols: 66, rows: 14 });
+    expect(log(k, leader)).toContainEqual({
+      call: 'signal',
+      info: { sig: SIGWINCH, pid: 0, code: 'SI_KERNEL' },
+    });
+    expect(eventsOf(k, 'signal').at(-1)?.rule).toBe('tty/winch');
+    k.resizeTty(tty, 66, 14); // no change, no signal
+    expect(eventsOf(k, 'signal').filter((e) => e.sig === SIGWINCH)).toHaveLength(1);
+  });
+
   ruleTest('pipe/epipe', 'writing to a pipe with no reader gives EPIPE and SIGPIPE', () => {
     const k = boot();
     const p = hostProcess(k);

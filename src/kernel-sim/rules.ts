@@ -330,6 +330,11 @@ export const RULES = {
     text: 'The session leader that owned the terminal exited, so its foreground process group gets SIGHUP (and SIGCONT) and the terminal is released.',
     source: 'drivers/tty/tty_jobctrl.c: disassociate_ctty(); credentials(7)',
   },
+  'tty/winch': {
+    title: 'The terminal changed size: SIGWINCH',
+    text: "The terminal window was resized, so the kernel sends SIGWINCH to the terminal's foreground process group (its default action is to do nothing).",
+    source: 'drivers/tty/tty_io.c: tty_do_resize(); termios(3)',
+  },
   'pipe/epipe': {
     title: 'Writing to a pipe nobody reads: SIGPIPE',
     text: 'Every read end of the pipe is closed, so the writer gets SIGPIPE (which terminates it by default) and the write fails with EPIPE.',

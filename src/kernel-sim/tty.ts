@@ -20,6 +20,7 @@ import {
   SIGTSTP,
   SIGTTIN,
   SIGTTOU,
+  SIGWINCH,
   sigIsMember,
 } from './signals.ts';
 import { groupMembers, groupSizeOf, isCurrentPgrpOrphaned } from './sessions.ts';
@@ -180,6 +181,17 @@ export function ttyRead(k: Core, t: Task, tty: Tty): string | 'EOF' | Errno | nu
   }
   if (!tty.waiters.includes(t.id)) tty.waiters.push(t.id);
   return null;
+}
+
+/** TIOCSWINSZ (tty_do_resize): a new size; the foreground group gets SIGWINCH if it changed. */
+export function resizeTty(k: Core, tty: Tty, cols: number, rows: number): void {
+  const c = Math.max(1, Math.floor(cols));
+  const r = Math.max(1, Math.floor(rows));
+  if (c === tty.cols && r === tty.rows) return;
+  tty.cols = c;
+  tty.rows = r;
+  if (tty.fgPgrp !== NO_TASK && groupSizeOf(k, tty.fgPgrp) > 0)
+    killPgrp(k, null, tty.fgPgrp, SIGWINCH, 'tty/winch');
 }
 
 /** TIOCSCTTY: a session leader with no controlling terminal takes this one. */

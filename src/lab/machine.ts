@@ -1,7 +1,7 @@
 /**
- * A lab machine: the kernel model with a terminal and a root login shell on it, as a person
+ * A lab machine: the kernel model with terminals, each with a root login shell, as a person
  * finds it when they open the lab. The browser and `pidlab` drive the same object: they type
- * keystrokes, read what the terminal shows, and let virtual time pass.
+ * keystrokes, read what a terminal shows, and let virtual time pass.
  */
 import { Kernel } from '../kernel-sim/index.ts';
 import type { KernelOptions, Micros, TaskId } from '../kernel-sim/index.ts';
@@ -17,42 +17,65 @@ export interface MachineOptions extends KernelOptions {
 /** One hour of virtual time: how long `runUntilPrompt` waits by default. */
 export const DEFAULT_PROMPT_LIMIT: Micros = 3600 * 1_000_000;
 
+/** A terminal of the machine and the login shell on it. */
+export interface Terminal {
+  readonly tty: number;
+  /** "pts/0", as ps and tty(1) name it. */
+  readonly name: string;
+  readonly shell: TaskId;
+}
+
 export class LabMachine {
   readonly kernel: Kernel;
+  /** The first terminal (the one a lesson starts with). */
   readonly tty: number;
   readonly shell: TaskId;
-  /** Everything the terminal has shown, so a view attached later can replay it. */
-  private readonly shown: string[] = [];
+  private readonly terminalList: Terminal[] = [];
+  /** Everything each terminal has shown, so a view attached later can replay it. */
+  private readonly shown = new Map<number, string[]>();
 
-  constructor(options: MachineOptions = {}) {
+  constructor(private readonly options: MachineOptions = {}) {
     this.kernel = Kernel.create({ hostname: 'host', ...options });
-    this.tty = this.kernel.createTty(options.cols ?? 100, options.rows ?? 30);
-    this.kernel.onTtyOutput((tty, text) => {
-      if (tty === this.tty) this.shown.push(text);
-    });
-    const shell = options.shell ?? '/bin/bash';
-    this.shell = this.kernel.login(
-      this.tty,
-      shell,
-      options.shellArgv ?? [`-${shell.split('/').pop() ?? 'sh'}`],
+    this.kernel.onTtyOutput((tty, text) => this.shown.get(tty)?.push(text));
+    const first = this.openTerminal();
+    this.tty = first.tty;
+    this.shell = first.shell;
+  }
+
+  /** Opens another terminal with its own root login shell (a second ssh session, say). */
+  openTerminal(): Terminal {
+    const tty = this.kernel.createTty(this.options.cols ?? 100, this.options.rows ?? 30);
+    this.shown.set(tty, []);
+    const path = this.options.shell ?? '/bin/bash';
+    const shell = this.kernel.login(
+      tty,
+      path,
+      this.options.shellArgv ?? [`-${path.split('/').pop() ?? 'sh'}`],
     );
+    const t: Terminal = { tty, name: this.kernel.ttyInfo(tty).name, shell };
+    this.terminalList.push(t);
+    return t;
   }
 
-  /** Everything the terminal has shown so far. */
-  output(): string {
-    return this.shown.join('');
+  terminals(): readonly Terminal[] {
+    return this.terminalList;
   }
 
-  /** Everything the terminal shows from now on. Returns an unsubscribe function. */
-  onOutput(listener: (text: string) => void): () => void {
-    return this.kernel.onTtyOutput((tty, text) => {
-      if (tty === this.tty) listener(text);
+  /** Everything a terminal (default: the first) has shown so far. */
+  output(tty: number = this.tty): string {
+    return (this.shown.get(tty) ?? []).join('');
+  }
+
+  /** Everything a terminal (default: the first) shows from now on. Returns an unsubscribe function. */
+  onOutput(listener: (text: string) => void, tty: number = this.tty): () => void {
+    return this.kernel.onTtyOutput((t, text) => {
+      if (t === tty) listener(text);
     });
   }
 
   /** Keystrokes, as a terminal emulator sends them (Enter is "\r", Ctrl-C "\x03"). */
-  type(data: string): void {
-    this.kernel.ttyInput(this.tty, data);
+  type(data: string, tty: number = this.tty): void {
+    this.kernel.ttyInput(tty, data);
     this.kernel.settle();
   }
 
@@ -61,16 +84,21 @@ export class LabMachine {
     this.kernel.settle();
   }
 
-  shellAlive(): boolean {
-    const t = this.kernel.taskRecord(this.shell);
+  private shellOf(tty: number): TaskId {
+    return this.terminalList.find((t) => t.tty === tty)?.shell ?? this.shell;
+  }
+
+  shellAlive(tty: number = this.tty): boolean {
+    const t = this.kernel.taskRecord(this.shellOf(tty));
     return t !== undefined && !t.exiting;
   }
 
-  /** The login shell is waiting for a command line: it reads the terminal in the foreground. */
-  atPrompt(): boolean {
-    if (!this.shellAlive()) return false;
-    const info = this.kernel.ttyInfo(this.tty);
-    return info.readers.includes(this.shell) && info.fgPgrp === this.kernel.pidOf(this.shell);
+  /** The terminal's login shell is waiting for a command line: it reads the terminal in the foreground. */
+  atPrompt(tty: number = this.tty): boolean {
+    if (!this.shellAlive(tty)) return false;
+    const shell = this.shellOf(tty);
+    const info = this.kernel.ttyInfo(tty);
+    return info.readers.includes(shell) && info.fgPgrp === this.kernel.pidOf(shell);
   }
 
   /**
@@ -78,13 +106,13 @@ export class LabMachine {
    * (false) when nothing more can happen without input, when the shell is gone, or at `limit`
    * microseconds from now.
    */
-  runUntilPrompt(limit: Micros = DEFAULT_PROMPT_LIMIT): boolean {
+  runUntilPrompt(limit: Micros = DEFAULT_PROMPT_LIMIT, tty: number = this.tty): boolean {
     const k = this.kernel;
     const deadline = k.now + limit;
     for (;;) {
       k.settle();
-      if (this.atPrompt()) return true;
-      if (!this.shellAlive() || k.panicked) return false;
+      if (this.atPrompt(tty)) return true;
+      if (!this.shellAlive(tty) || k.panicked) return false;
       const next = k.nextEventAt();
       if (next === undefined) return false;
       if (next > deadline) {

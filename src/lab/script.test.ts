@@ -102,3 +102,19 @@ describe('the terminal, checked against the real kernel', () => {
     expect(a.transcript).toContain('echo $?\n3\n');
   });
 });
+
+describe('several terminals', () => {
+  it('a second terminal has its own shell and sees the first one’s processes', () => {
+    const m = createLabMachine();
+    const second = m.openTerminal();
+    expect(second.name).toBe('pts/1');
+    m.type('sleep 100 &\r');
+    m.runUntilPrompt();
+    m.type('ps -e -o pid,tty,stat,comm\r', second.tty);
+    m.runUntilPrompt(undefined, second.tty);
+    const out = m.output(second.tty);
+    expect(out).toMatch(/ +\d+ pts\/0 +S +sleep\n/);
+    expect(out).toMatch(/ +\d+ pts\/1 +R\+ +ps\n/);
+    expect(m.output()).toContain('[1] ');
+  });
+});

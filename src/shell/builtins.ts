@@ -1090,11 +1090,14 @@ function help(ctx: Ctx, st: ShState): number {
     if (isErrno(entries)) continue;
     for (const e of entries) if (e !== 'puppet' && e !== 'init') cmds.add(e);
   }
+  // Lay the lists out for the terminal's width (TIOCGWINSZ), 80 columns when not a terminal.
+  const size = ctx.ttySize(1);
+  const width = (typeof size === 'string' ? 80 : size.cols) - 2;
   const wrap = (words: string[]): string => {
     const lines: string[] = [];
     let line = ' ';
     for (const w of words) {
-      if (line.length + w.length + 1 > 78) {
+      if (line.length + w.length + 1 > width) {
         lines.push(line);
         line = ' ';
       }

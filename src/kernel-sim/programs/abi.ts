@@ -85,6 +85,8 @@ export interface ProgramContext<S = unknown> {
   /** tcgetpgrp/tcsetpgrp on the terminal behind fd (in the caller's PID namespace). */
   tcgetpgrp(fd: number): number | Errno;
   tcsetpgrp(fd: number, pgrp: number): 0 | Errno;
+  /** ioctl(TIOCGWINSZ): the terminal's size, for output laid out in columns. */
+  ttySize(fd: number): { readonly cols: number; readonly rows: number } | Errno;
   /** termios ICANON and ECHO: a shell's line editor turns both off while it reads a line. */
   setTtyMode(fd: number, mode: { readonly canonical: boolean; readonly echo: boolean }): 0 | Errno;
   /** ioctl(TIOCSCTTY): a session leader without a terminal takes the one behind fd. */
