@@ -107,6 +107,23 @@ test('a second terminal has its own root shell and sees the first one’s proces
   await expect.poll(() => terminalText(page)).toContain('sleep 100 &');
 });
 
+test('Ctrl+Shift+C copies the selection and Ctrl+Shift+V pastes it', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openLab(page);
+  await typeInTerminal(page, 'echo copy-me-please');
+  await expect.poll(() => terminalText(page)).toContain('\ncopy-me-please\n');
+  await page.evaluate(() => window.__pidlab?.selectAll());
+  await page.keyboard.press('Control+Shift+C');
+  await expect
+    .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+    .toContain('copy-me-please');
+  await page.evaluate(() => navigator.clipboard.writeText('echo pasted-$((6*7))'));
+  await page.locator('.terminal-slot:not([hidden]) .xterm-helper-textarea').focus();
+  await page.keyboard.press('Control+Shift+V');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => terminalText(page)).toContain('\npasted-42\n');
+});
+
 test('the terminal keeps fitting its panel when the window resizes', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
   await openLab(page);

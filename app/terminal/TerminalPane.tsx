@@ -41,6 +41,19 @@ export function TerminalPane({ tty, active }: { readonly tty: number; readonly a
     term.write(toTerminalNewlines(machine.output(tty)));
     const offOutput = machine.onOutput((text) => term.write(toTerminalNewlines(text)), tty);
     const input = term.onData((data) => machine.type(data, tty));
+    // As in Linux terminal emulators: Ctrl+Shift+C copies the selection and Ctrl+Shift+V pastes,
+    // so that Ctrl+C stays SIGINT for the foreground job.
+    term.attachCustomKeyEventHandler((e) => {
+      if (e.type !== 'keydown' || !e.ctrlKey || !e.shiftKey) return true;
+      if (e.code === 'KeyC') {
+        const text = term.getSelection();
+        if (text !== '') void navigator.clipboard?.writeText(text).catch(() => undefined);
+        return false;
+      }
+      // The browser's own paste (which xterm.js handles) does the pasting; just don't send ^V.
+      if (e.code === 'KeyV') return false;
+      return true;
+    });
 
     let frame = 0;
     const refit = (): void => {

@@ -6,6 +6,8 @@ export interface PidlabTestHooks {
   readonly terminalText: () => string;
   readonly terminalTheme: () => ITheme;
   readonly terminalSize: () => { cols: number; rows: number };
+  /** Selects everything in the terminal (as a mouse drag would). */
+  readonly selectAll: () => void;
 }
 
 declare global {
@@ -26,6 +28,7 @@ export function registerTestHooks(term: Terminal): () => void {
     },
     terminalTheme: () => ({ ...term.options.theme }),
     terminalSize: () => ({ cols: term.cols, rows: term.rows }),
+    selectAll: () => term.selectAll(),
   };
   window.__pidlab = hooks;
   return () => {
