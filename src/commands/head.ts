@@ -1,8 +1,8 @@
 /** GNU coreutils head: the first N lines (-n N, -N, default 10) of each input. */
 import type { Program } from '../kernel-sim/index.ts';
-import { initInputs, pump, resumeInputs } from './inputs.ts';
+import { initInputs, pump, reportAndExit, resumeInputs } from './inputs.ts';
 import type { InputHandler, InputState } from './inputs.ts';
-import { err, errText, out } from './util.ts';
+import { err, out } from './util.ts';
 import { lineCountArgs } from './tail.ts';
 
 interface HeadState extends InputState {
@@ -48,18 +48,7 @@ const handler: InputHandler<HeadState> = {
   end(ctx) {
     ctx.state.left = ctx.state.count;
   },
-  error(ctx, name, e, when) {
-    err(
-      ctx,
-      when === 'open'
-        ? `head: cannot open '${name}' for reading: ${errText(e)}\n`
-        : `head: error reading '${name}': ${errText(e)}\n`,
-    );
-    ctx.state.status = 1;
-  },
-  finish(ctx) {
-    ctx.exit(ctx.state.status);
-  },
+  ...reportAndExit<HeadState>('head'),
 };
 
 export const head: Program<HeadState> = {

@@ -5,7 +5,7 @@
  */
 import { isErrno } from '../kernel-sim/index.ts';
 import type { Errno, ProgramContext, WakeEvent } from '../kernel-sim/index.ts';
-import { isBlocked } from './util.ts';
+import { err, errText, isBlocked } from './util.ts';
 
 export interface InputState {
   inputs: string[];
@@ -24,6 +24,26 @@ export interface InputHandler<S extends InputState> {
   error(ctx: ProgramContext<S>, name: string, e: Errno, when: 'open' | 'read'): void;
   /** Everything was read: print totals and exit. */
   finish(ctx: ProgramContext<S>): void;
+}
+
+/**
+ * The error and finish handlers head and tail share (coreutils wording): a file that cannot be
+ * opened or read is reported and makes the exit status 1; at the end, exit with that status.
+ */
+export function reportAndExit<S extends InputState & { status: number }>(
+  tool: string,
+): Pick<InputHandler<S>, 'error' | 'finish'> {
+  return {
+    error(ctx, name, e, when) {
+      const what =
+        when === 'open' ? `cannot open '${name}' for reading` : `error reading '${name}'`;
+      err(ctx, `${tool}: ${what}: ${errText(e)}\n`);
+      ctx.state.status = 1;
+    },
+    finish(ctx) {
+      ctx.exit(ctx.state.status);
+    },
+  };
 }
 
 export function initInputs(names: readonly string[]): InputState {

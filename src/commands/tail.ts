@@ -1,8 +1,8 @@
 /** GNU coreutils tail: the last N lines (-n N, -N, -n +N from line N; default 10). */
 import type { Program } from '../kernel-sim/index.ts';
-import { initInputs, pump, resumeInputs } from './inputs.ts';
+import { initInputs, pump, reportAndExit, resumeInputs } from './inputs.ts';
 import type { InputHandler, InputState } from './inputs.ts';
-import { err, errText, out } from './util.ts';
+import { err, out } from './util.ts';
 
 /** Options shared by head and tail: -n N, -nN, --lines=N, -N, -q, -v. */
 export function lineCountArgs(
@@ -80,18 +80,7 @@ const handler: InputHandler<TailState> = {
     out(ctx, tailText(s.buf, s.count, s.fromStart));
     s.buf = '';
   },
-  error(ctx, name, e, when) {
-    err(
-      ctx,
-      when === 'open'
-        ? `tail: cannot open '${name}' for reading: ${errText(e)}\n`
-        : `tail: error reading '${name}': ${errText(e)}\n`,
-    );
-    ctx.state.status = 1;
-  },
-  finish(ctx) {
-    ctx.exit(ctx.state.status);
-  },
+  ...reportAndExit<TailState>('tail'),
 };
 
 export const tail: Program<TailState> = {

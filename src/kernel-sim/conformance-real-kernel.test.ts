@@ -22,78 +22,18 @@ import {
   signaledStatus,
   wexitstatus,
 } from './index.ts';
-import type { NsId, PuppetState, SigInfo, TaskId, WaitResult } from './index.ts';
+import type { NsId, TaskId } from './index.ts';
 
-// ---- helpers (kept local: only the two conformance files may be added) ----------------
-
-interface Proc {
-  readonly task: TaskId;
-  /** PID in the parent's namespace, as fork() returned it. */
-  readonly pid: number;
-}
-
-/** A host process as a shell starts it: forked by `parent` and exec'd (default dispositions). */
-function hostPuppet(k: Kernel, parent: TaskId = k.hostInit, argv = ['puppet']): Proc {
-  const pid = k.spawn(parent, '/usr/local/bin/puppet', argv);
-  if (typeof pid === 'string') throw new Error(`spawn failed: ${pid}`);
-  k.settle();
-  const task = k.taskByPid(pid, k.nsOf(parent));
-  if (task === undefined) throw new Error(`spawned pid ${pid} not found`);
-  return { task, pid };
-}
-
-/** fork() of a puppet child (inherits the parent's dispositions), then let it start. */
-function forkPuppet(k: Kernel, parent: TaskId, state?: Partial<PuppetState>): Proc {
-  const pid = k
-    .sys(parent)
-    .fork(state === undefined ? { program: 'puppet' } : { program: 'puppet', state });
-  if (typeof pid === 'string') throw new Error(`fork failed: ${pid}`);
-  k.settle();
-  const task = k.taskByPid(pid, k.nsOf(parent));
-  if (task === undefined) throw new Error(`forked pid ${pid} not found`);
-  return { task, pid };
-}
-
-interface Container {
-  /** The process that called unshare(CLONE_NEWPID) (`unshare --pid --fork`). */
-  readonly outer: Proc;
-  /** PID 1 of the new namespace; `pid` is its PID in the outer namespace. */
-  readonly init: Proc;
-  readonly ns: NsId;
-}
-
-/** `unshare --pid --fork`: a process started by `parent` unshares and forks PID 1. */
-function container(
-  k: Kernel,
-  initState?: Partial<PuppetState>,
-  parent: TaskId = k.hostInit,
-): Container {
-  const outer = hostPuppet(k, parent);
-  const r = k.sys(outer.task).unsharePid();
-  if (r !== 0) throw new Error(`unshare failed: ${r}`);
-  const init = forkPuppet(k, outer.task, initState);
-  return { outer, init, ns: k.nsOf(init.task) };
-}
-
-const puppetLog = (k: Kernel, task: TaskId): PuppetState['log'] =>
-  (k.taskRecord(task)?.pstate as PuppetState | undefined)?.log ?? [];
-
-/** The handled signals a puppet recorded, in order. */
-const signalsLogged = (k: Kernel, task: TaskId): SigInfo[] =>
-  puppetLog(k, task).flatMap((e) => (e.call === 'signal' ? [e.info] : []));
-
-const isWaitResult = (w: unknown): w is WaitResult =>
-  typeof w === 'object' && w !== null && 'pid' in w && 'status' in w;
-
-/** One field of /proc/PID/status as namespace `ns` shows it. */
-const statusField = (k: Kernel, ns: NsId, pid: number, field: string): string | undefined =>
-  k
-    .view(ns)
-    .status(pid)
-    ?.split('\n')
-    .find((l) => l.startsWith(`${field}:`))
-    ?.slice(field.length + 1)
-    .trim();
+import {
+  container,
+  forkPuppet,
+  hostPuppet,
+  isWaitResult,
+  puppetLog,
+  signalsLogged,
+  statusField,
+} from './testkit.ts';
+import type { Proc, Container } from './testkit.ts';
 
 const expectSound = (k: Kernel): void => expect(k.checkInvariants()).toEqual([]);
 

@@ -8,6 +8,8 @@ import type { NsId, TaskId } from './types.ts';
 import type { TraceEvent } from './trace.ts';
 import type { PuppetState } from './programs/builtin.ts';
 import type { RuleId } from './rules.ts';
+import type { SigInfo } from './state.ts';
+import type { WaitResult } from './programs/abi.ts';
 
 export interface Proc {
   readonly task: TaskId;
@@ -33,25 +35,34 @@ export function fork(k: Kernel, parent: TaskId, state?: Partial<PuppetState>): P
 }
 
 /**
- * A process started on the host the way a real one is: forked by init and exec'd, so it starts
- * with default signal dispositions (not init's SIGCHLD handler). `exitOn` becomes argv.
+ * A process started the way a shell starts one: forked by `parent` and exec'd, so it begins
+ * with default signal dispositions (not the parent's handlers, e.g. init's SIGCHLD handler).
  */
+export function hostPuppet(
+  k: Kernel,
+  parent: TaskId = k.hostInit,
+  argv: readonly string[] = ['puppet'],
+): Proc {
+  const pid = k.spawn(parent, '/usr/local/bin/puppet', argv);
+  if (typeof pid === 'string') throw new Error(`spawn failed: ${pid}`);
+  k.settle();
+  const task = k.taskByPid(pid, k.nsOf(parent));
+  if (task === undefined) throw new Error(`spawned pid ${pid} not found`);
+  return { task, pid };
+}
+
+/** A host process (see hostPuppet) whose `exitOn` reactions are passed to it as argv. */
 export function hostProcess(
   k: Kernel,
   state?: Partial<PuppetState>,
   parent: TaskId = k.hostInit,
 ): Proc {
-  const argv = [
-    'puppet',
-    ...Object.entries(state?.exitOn ?? {}).map(([s, c]) => `--exit-on=${s}:${c}`),
-  ];
-  const pid = k.spawn(parent, '/usr/local/bin/puppet', argv);
-  if (typeof pid === 'string') throw new Error(`spawn failed: ${pid}`);
-  k.settle();
-  const task = k.taskByPid(pid, k.taskRecord(parent)!.ns);
-  if (task === undefined) throw new Error(`spawned pid ${pid} not found`);
-  return { task, pid };
+  const exitOn = Object.entries(state?.exitOn ?? {}).map(([s, c]) => `--exit-on=${s}:${c}`);
+  return hostPuppet(k, parent, ['puppet', ...exitOn]);
 }
+
+/** fork() of a puppet child (it inherits the parent's dispositions), then let it start. */
+export const forkPuppet = fork;
 
 export interface Container {
   /** The process that called unshare(CLONE_NEWPID) (unshare --fork). */
@@ -75,7 +86,25 @@ export function container(
 }
 
 export const log = (k: Kernel, task: TaskId): PuppetState['log'] =>
-  (k.taskRecord(task)?.pstate as PuppetState).log;
+  (k.taskRecord(task)?.pstate as PuppetState | undefined)?.log ?? [];
+export const puppetLog = log;
+
+/** The handled signals a puppet recorded, in order. */
+export const signalsLogged = (k: Kernel, task: TaskId): SigInfo[] =>
+  log(k, task).flatMap((e) => (e.call === 'signal' ? [e.info] : []));
+
+export const isWaitResult = (w: unknown): w is WaitResult =>
+  typeof w === 'object' && w !== null && 'pid' in w && 'status' in w;
+
+/** One field of /proc/PID/status as namespace `ns` shows it. */
+export const statusField = (k: Kernel, ns: NsId, pid: number, field: string): string | undefined =>
+  k
+    .view(ns)
+    .status(pid)
+    ?.split('\n')
+    .find((l) => l.startsWith(`${field}:`))
+    ?.slice(field.length + 1)
+    .trim();
 
 export const eventsOf = <T extends TraceEvent['type']>(
   k: Kernel,
