@@ -17,7 +17,7 @@ import {
   asNsId,
   asTaskId,
 } from './types.ts';
-import type { KernelState, QueueItem, SigInfo, Task, Tty } from './state.ts';
+import type { KernelState, PidNamespace, QueueItem, SigInfo, Task, Tty } from './state.ts';
 import {
   DEFAULT_SIGHAND,
   DISP_DEFAULT,
@@ -446,9 +446,7 @@ export class Kernel {
     return this.k.mustTask(task).ns;
   }
 
-  namespaceInfo(
-    ns: NsId,
-  ): Readonly<KernelState['namespaces'] extends Map<NsId, infer N> ? N : never> {
+  namespaceInfo(ns: NsId): Readonly<PidNamespace> {
     return this.k.ns(ns);
   }
 

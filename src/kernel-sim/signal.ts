@@ -42,7 +42,6 @@ import type { SigSet } from './signals.ts';
 import { findPidNs, findTaskByPid, taskPidNr } from './pidns.ts';
 import { doExit } from './exit.ts';
 import { groupMembers, isCurrentPgrpOrphaned } from './sessions.ts';
-import { exitedStatus } from './wait.ts';
 import { wakeWaitingParent } from './wait.ts';
 
 /** How a signal is sent. `sender` null with `priv` = the kernel itself (SEND_SIG_PRIV). */
@@ -524,6 +523,3 @@ export function getSignal(k: Core, t: Task, hooks: DeliveryHooks): void {
     return;
   }
 }
-
-/** Status word for a normal exit, re-exported for the program runner. */
-export { exitedStatus };

@@ -62,7 +62,3 @@ export type TraceEvent = Base &
   );
 
 export type TraceEventType = TraceEvent['type'];
-
-/** Distributes a union over a key, so `Omit` keeps each member's own fields. */
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-export type NewTraceEvent = DistributiveOmit<TraceEvent, 'seq' | 't'>;
