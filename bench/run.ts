@@ -13,7 +13,10 @@
  *   zombie-fill-4194304       the same with pid_max 4194304 (PID_MAX_LIMIT), trace off, plus the
  *                             heap used by the filled machine
  *   real-kernel-fork-exit-wait  bench/fork_exit_wait.c on the machine's own kernel
+ *   fork-exit-wait-program    the same cycle run by a program inside the model (the twin of the C
+ *                             benchmark: fork, child _exit(0), blocking waitpid), trace on
  *   model-vs-kernel           fork-exit-reap (trace on) divided by the real kernel's figure
+ *   program-vs-kernel         fork-exit-wait-program divided by the real kernel's figure
  *
  * Memory: the 4194304-zombie machine needs more than Node's default old-space limit, so the
  * `bench` script in package.json raises it with --max-old-space-size (see BENCH NOTES below).
@@ -24,7 +27,15 @@ import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
-import { Kernel, PID_MAX_LIMIT, WNOHANG, type NsId, type TaskId } from '../src/kernel-sim/index.ts';
+import {
+  Kernel,
+  PID_MAX_LIMIT,
+  WNOHANG,
+  type NsId,
+  type Program,
+  type ProgramContext,
+  type TaskId,
+} from '../src/kernel-sim/index.ts';
 
 // `npm run bench` runs an esbuild bundle from bench/.build/ (plain JavaScript, as the browser
 // gets it, rather than tsx's instrumented transform); the sources sit one level up then.
@@ -242,6 +253,70 @@ function realKernelForkExitWait(): number | undefined {
   return Math.round(rate);
 }
 
+// ------------------------------------------------------------------ the C loop's twin
+
+/** Exits at once, like the C benchmark's child (`_exit(0)`). */
+const exitAtOnce: Program<null> = { name: 'bench-exit0', start: (ctx) => ctx.exit(0) };
+
+interface LoopState {
+  left: number;
+  pid: number;
+}
+
+/**
+ * The model twin of bench/fork_exit_wait.c: fork(); the child _exit(0)s; waitpid(pid) blocks
+ * until it is a zombie and reaps it; repeat. Every step goes through the event queue, as the
+ * real program's go through the scheduler; the trace is on.
+ */
+const forkLoop: Program<LoopState> = {
+  name: 'bench-forkloop',
+  start(ctx) {
+    ctx.state = { left: Number(ctx.argv[1]), pid: 0 };
+    loop(ctx);
+  },
+  resume(ctx, wake) {
+    const r = wake.result;
+    if (wake.call !== 'wait' || typeof r !== 'object' || r.pid !== ctx.state.pid || r.status !== 0)
+      fail(`waitpid in the fork loop returned ${JSON.stringify(wake)}`);
+    loop(ctx);
+  },
+};
+
+function loop(ctx: ProgramContext<LoopState>): void {
+  for (;;) {
+    if (ctx.state.left-- <= 0) {
+      ctx.exit(0);
+      return;
+    }
+    const pid = ctx.fork({ program: 'bench-exit0' });
+    if (typeof pid !== 'number') fail(`fork in the fork loop returned ${pid}`);
+    ctx.state.pid = pid;
+    if ('blocked' in (ctx.wait(pid, 0) as object)) return;
+  }
+}
+
+function benchForkLoop(cycles: number): number {
+  const k = Kernel.create({
+    trace: true,
+    programs: [exitAtOnce, forkLoop] as unknown as Program<never>[],
+    binaries: { '/bench/forkloop': 'bench-forkloop' },
+  });
+  pidOrFail(
+    k.spawn(k.hostInit, '/bench/forkloop', ['forkloop', String(cycles)]),
+    'spawn of the loop',
+  );
+  const start = performance.now();
+  while (k.step()) {
+    // run the loop to its end
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const reaped = k.trace.filter(
+    (e) => e.type === 'reap' && e.rule === 'wait/reap' && e.by?.comm === 'forkloop',
+  ).length;
+  if (reaped !== cycles) fail(`fork loop reaped ${reaped} children, expected ${cycles}`);
+  return Math.round(cycles / seconds);
+}
+
 // ------------------------------------------------------------------ main
 
 function main(): void {
@@ -254,10 +329,15 @@ function main(): void {
   figure('zombie-fill-32768', small.ms.toFixed(1), 'ms');
   figure('zombie-fill-32768-zombies', small.zombies, 'processes');
 
+  benchForkLoop(20_000); // warm-up
+  const loopRate = benchForkLoop(300_000);
+  figure('fork-exit-wait-program', loopRate, 'cycles/s');
+
   const real = realKernelForkExitWait();
   if (real !== undefined) {
     figure('real-kernel-fork-exit-wait', real, 'cycles/s');
     figure('model-vs-kernel', (withTrace / real).toFixed(2), 'x');
+    figure('program-vs-kernel', (loopRate / real).toFixed(2), 'x');
   }
 
   // Last, because it is the slowest and leaves a huge heap behind.
