@@ -94,7 +94,7 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
     uid: parent.uid,
     euid: parent.euid,
     suid: parent.suid,
-    runState: 'sleeping',
+    runState: 'running', // runnable until its program first blocks (TASK_RUNNING after fork)
     exiting: false,
     exitStatus: 0,
     exitSignal: SIGCHLD,
@@ -212,6 +212,7 @@ export function execve(
   t.timers = [];
   t.busy = false;
   t.block = null;
+  if (t.runState === 'sleeping') t.runState = 'running'; // runnable until the new program blocks
   t.wakeToken++;
   t.ref = refOf(k, t);
   if (k.tracing)

@@ -588,19 +588,25 @@ export class Kernel {
     const ctx = new TaskContext(this, k, t, inHandler, false);
     const prev = k.current;
     k.current = t;
+    // While its program runs the task is on a CPU (R): what it reads of /proc/self says so.
+    if (t.runState === 'sleeping') t.runState = 'running';
     try {
       fn(this.program(t), ctx);
     } finally {
       k.current = prev;
       ctx.finish();
     }
-    this.afterStep(t);
+    this.afterStep(t, ctx.execed);
   }
 
-  /** After a step: a task that did not block, exit or exec is idle in its event loop (or busy). */
-  afterStep(t: Task): void {
+  /**
+   * After a step: a task that exec'd stays runnable until its new program starts; one that did
+   * not block or exit is idle in its event loop (S), or busy on the CPU (R).
+   */
+  afterStep(t: Task, execed: boolean): void {
     if (t.exiting || !this.k.task(t.id)) return;
-    if (t.block !== null) return;
+    if (execed) return;
+    if (t.block !== null && t.block.kind !== 'idle') return;
     if (t.busy) {
       if (t.runState !== 'stopped') t.runState = 'running';
       return;
@@ -774,6 +780,8 @@ function nextRandom(state: KernelState): number {
  */
 class TaskContext implements ProgramContext<unknown> {
   private done = false;
+  /** The step ended in a successful exec (the new program's start is queued). */
+  execed = false;
 
   constructor(
     private readonly kernel: Kernel,
@@ -860,7 +868,10 @@ class TaskContext implements ProgramContext<unknown> {
   exec(path: string, argv: readonly string[], env?: Readonly<Record<string, string>>): 0 | Errno {
     const t = this.live();
     const r = execve(this.k, t, path, argv, env ?? t.env);
-    if (r === 0) this.done = true;
+    if (r === 0) {
+      this.done = true;
+      this.execed = true;
+    }
     return r;
   }
 

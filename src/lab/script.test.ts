@@ -84,6 +84,11 @@ describe('the terminal, checked against the real kernel', () => {
     );
   });
 
+  it('a process reading its own /proc/self/status sees itself running (R)', () => {
+    const line = 'grep State /proc/self/status';
+    expect(outputOf(run(line), line)).toBe('State:  R (running)\n'); // the tab, as a terminal shows it
+  });
+
   it('Ctrl-C reaches the foreground job, not the shell; $? is 130', () => {
     const t = run(['sleep 100', '^C', 'echo $?'].join('\n'));
     expect(t).toContain('root@host:~# sleep 100\n^C\nroot@host:~# echo $?\n130\n');
