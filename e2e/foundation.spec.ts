@@ -124,6 +124,16 @@ test('Ctrl+Shift+C copies the selection and Ctrl+Shift+V pastes it', async ({ pa
   await expect.poll(() => terminalText(page)).toContain('\npasted-42\n');
 });
 
+test('exit ends the login shell; Enter logs in again', async ({ page }) => {
+  await openLab(page);
+  await typeInTerminal(page, 'exit');
+  await expect.poll(() => terminalText(page)).toContain('Press Enter to log in again');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => terminalText(page)).toMatch(/log in again\.\]\nroot@host:~# ?$/);
+  await typeInTerminal(page, 'echo $$');
+  await expect.poll(() => terminalText(page)).toMatch(/\n\d+\nroot@host:~# ?$/);
+});
+
 test('the terminal keeps fitting its panel when the window resizes', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
   await openLab(page);

@@ -40,7 +40,15 @@ export function TerminalPane({ tty, active }: { readonly tty: number; readonly a
     const machine = useLabStore.getState().machine;
     term.write(toTerminalNewlines(machine.output(tty)));
     const offOutput = machine.onOutput((text) => term.write(toTerminalNewlines(text)), tty);
-    const input = term.onData((data) => machine.type(data, tty));
+    const input = term.onData((data) => {
+      if (machine.shellAlive(tty)) machine.type(data, tty);
+      else if (data.includes('\r')) machine.relogin(tty);
+    });
+    // When the login shell ends (exit, Ctrl-D), say so and offer a new login, as getty would.
+    const offTrace = machine.kernel.onTrace((e) => {
+      if (e.type === 'exit' && e.task.id === machine.terminals().find((t) => t.tty === tty)?.shell)
+        term.write('\r\n[The login shell has ended. Press Enter to log in again.]\r\n');
+    });
     // As in Linux terminal emulators: Ctrl+Shift+C copies the selection and Ctrl+Shift+V pastes,
     // so that Ctrl+C stays SIGINT for the foreground job.
     term.attachCustomKeyEventHandler((e) => {
@@ -73,6 +81,7 @@ export function TerminalPane({ tty, active }: { readonly tty: number; readonly a
 
     return () => {
       offOutput();
+      offTrace();
       cancelAnimationFrame(frame);
       observer.disconnect();
       input.dispose();

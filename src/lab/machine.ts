@@ -46,15 +46,28 @@ export class LabMachine {
   openTerminal(): Terminal {
     const tty = this.kernel.createTty(this.options.cols ?? 100, this.options.rows ?? 30);
     this.shown.set(tty, []);
+    const t: Terminal = { tty, name: this.kernel.ttyInfo(tty).name, shell: this.loginOn(tty) };
+    this.terminalList.push(t);
+    return t;
+  }
+
+  /** A new login on a terminal whose shell has ended (what getty does after a logout). */
+  relogin(tty: number): Terminal {
+    const i = this.terminalList.findIndex((t) => t.tty === tty);
+    const old = this.terminalList[i];
+    if (!old) throw new RangeError(`no terminal ${tty}`);
+    const t: Terminal = { ...old, shell: this.loginOn(tty) };
+    this.terminalList[i] = t;
+    return t;
+  }
+
+  private loginOn(tty: number): TaskId {
     const path = this.options.shell ?? '/bin/bash';
-    const shell = this.kernel.login(
+    return this.kernel.login(
       tty,
       path,
       this.options.shellArgv ?? [`-${path.split('/').pop() ?? 'sh'}`],
     );
-    const t: Terminal = { tty, name: this.kernel.ttyInfo(tty).name, shell };
-    this.terminalList.push(t);
-    return t;
   }
 
   terminals(): readonly Terminal[] {

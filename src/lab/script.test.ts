@@ -122,4 +122,16 @@ describe('several terminals', () => {
     expect(out).toMatch(/ +\d+ pts\/1 +R\+ +ps\n/);
     expect(m.output()).toContain('[1] ');
   });
+
+  it('after the login shell exits, a new login on the same terminal works', () => {
+    const m = createLabMachine();
+    m.type('exit\r');
+    m.settle();
+    expect(m.shellAlive()).toBe(false);
+    const again = m.relogin(m.tty);
+    m.runUntilPrompt(undefined, again.tty);
+    m.type('echo back\r');
+    m.runUntilPrompt();
+    expect(m.output()).toMatch(/logout\n[\s\S]*root@host:~# echo back\nback\n/);
+  });
 });
