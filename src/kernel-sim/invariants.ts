@@ -96,11 +96,6 @@ export function checkInvariants(k: Core): string[] {
       bad.push(`task ${t.id}: SIGNAL_UNKILLABLE ${t.unkillable} but reaper ${isReaper}`);
   }
 
-  // Terminals hold their session and foreground group (tty->session, tty->pgrp are get_pid'd).
-  for (const tty of s.ttys.values()) {
-    if (tty.session !== NO_TASK) addUser(tty.session);
-    if (tty.fgPgrp !== NO_TASK) addUser(tty.fgPgrp);
-  }
   // Open files: each is referenced by exactly `refs` descriptors; pipes count their ends.
   const fileRefs = new Map<number, number>();
   for (const t of k.tasks())

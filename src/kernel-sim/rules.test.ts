@@ -19,6 +19,7 @@ import {
   SIGTERM,
   SIGTSTP,
   SIGTTIN,
+  SIGTTOU,
   SIGINT,
   SIGUSR1,
   SIGUSR2,
@@ -1040,6 +1041,23 @@ describe('terminals and pipes (drivers/tty, fs/pipe.c)', () => {
     k.settle();
     expect(log(k, leader).at(-1)).toEqual({ call: 'read', result: 'hello\n' });
     expect(k.ttyInfo(tty).fgPgrp).toBe(k.pidOf(leader));
+  });
+
+  it('a dead foreground group does not keep its PID allocated (free_pid ignores tty->pgrp)', () => {
+    const k = boot();
+    const { tty, leader } = onTty(k);
+    const c = container(k, undefined, leader);
+    const job = fork(k, c.init.task);
+    k.sys(job.task).setpgid(0, 0);
+    k.sys(job.task).sigaction(SIGTTOU, 'ignore'); // as tini does, so tcsetpgrp from the background works
+    expect(k.sys(job.task).tcsetpgrp(0, 2)).toBe(0); // the job takes the terminal, as tini's child does
+    k.sys(job.task).exit(0);
+    k.settle();
+    k.sys(c.init.task).exit(0); // the namespace's init dies: nothing may keep it waiting
+    k.settle();
+    expect(k.sys(c.outer.task).wait(c.init.pid, WNOHANG)).toEqual({ pid: c.init.pid, status: 0 });
+    expect(k.ttyInfo(tty).fgPgrp).toBe(0); // the group is gone
+    expect(k.checkInvariants()).toEqual([]);
   });
 
   ruleTest('tty/hangup', 'when the session leader exits its foreground group gets SIGHUP', () => {

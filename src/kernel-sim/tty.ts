@@ -10,7 +10,7 @@ import type { Core } from './core.ts';
 import type { Errno, TaskId } from './types.ts';
 import type { Task, Tty } from './state.ts';
 import { DISP_IGNORE, NO_TASK } from './state.ts';
-import { findPidNs, getPid, putPid } from './pidns.ts';
+import { findPidNs } from './pidns.ts';
 import { killPgrp } from './signal.ts';
 import {
   SIGCONT,
@@ -67,17 +67,18 @@ function wakeReaders(k: Core, tty: Tty): void {
   tty.waiters = [];
 }
 
-function setFgPgrp(k: Core, tty: Tty, pgrp: TaskId): void {
-  if (tty.fgPgrp === pgrp) return;
-  if (pgrp !== NO_TASK) getPid(k, pgrp);
-  if (tty.fgPgrp !== NO_TASK) putPid(k, tty.fgPgrp);
+/*
+ * tty->pgrp and tty->session hold a struct pid (get_pid), but that only keeps the structure,
+ * not the number: free_pid() releases the number as soon as no task uses it (__change_pid), so
+ * a dead foreground group must not keep its PID allocated (it would keep a dying namespace's
+ * init waiting forever). Ids are never reused in the model, so holding the id is enough: a
+ * group that no longer exists simply has no members.
+ */
+function setFgPgrp(tty: Tty, pgrp: TaskId): void {
   tty.fgPgrp = pgrp;
 }
 
-function setSession(k: Core, tty: Tty, session: TaskId): void {
-  if (tty.session === session) return;
-  if (session !== NO_TASK) getPid(k, session);
-  if (tty.session !== NO_TASK) putPid(k, tty.session);
+function setSession(tty: Tty, session: TaskId): void {
   tty.session = session;
 }
 
@@ -198,8 +199,8 @@ export function resizeTty(k: Core, tty: Tty, cols: number, rows: number): void {
 export function setControllingTty(k: Core, t: Task, tty: Tty): 0 | Errno {
   if (t.session !== t.id || t.ctty !== 0) return 'EPERM';
   if (tty.session !== NO_TASK && tty.session !== t.session) return 'EPERM';
-  setSession(k, tty, t.session);
-  setFgPgrp(k, tty, t.pgrp);
+  setSession(tty, t.session);
+  setFgPgrp(tty, t.pgrp);
   t.ctty = tty.id;
   return 0;
 }
@@ -219,8 +220,8 @@ export function dropControllingTty(k: Core, t: Task): 0 | Errno {
  */
 export function disassociateCtty(k: Core, tty: Tty): void {
   const fg = tty.fgPgrp;
-  setSession(k, tty, NO_TASK);
-  setFgPgrp(k, tty, NO_TASK);
+  setSession(tty, NO_TASK);
+  setFgPgrp(tty, NO_TASK);
   if (fg !== NO_TASK && groupSizeOf(k, fg) > 0) {
     killPgrp(k, null, fg, SIGHUP, 'tty/hangup');
     killPgrp(k, null, fg, SIGCONT, 'tty/hangup');
@@ -246,7 +247,7 @@ export function tcsetpgrp(k: Core, t: Task, tty: Tty, pgrp: number): 0 | Errno {
   const id = findPidNs(k, pgrp, t.ns);
   const first = id === NO_TASK ? undefined : groupMembers(k, id)[0];
   if (!first || first.session !== t.session) return 'EPERM';
-  setFgPgrp(k, tty, id);
+  setFgPgrp(tty, id);
   return 0;
 }
 
