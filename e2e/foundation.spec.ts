@@ -74,10 +74,10 @@ test('the acceptance case: a new PID namespace seen with ps, as on Debian 12', a
     .toContain(
       [
         '    PID    PPID STAT COMMAND',
-        '      1       0 S    sh',
-        '      2       1 S    sleep',
-        '      3       1 S    sleep',
-        '      5       1 R    ps',
+        '      1       0 S+   sh',
+        '      2       1 S+   sleep',
+        '      3       1 S+   sleep',
+        '      5       1 R+   ps',
       ].join('\n'),
     );
   await page.screenshot({ path: 'e2e/screenshots/lab-unshare-ps-1280x720.png' });

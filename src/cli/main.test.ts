@@ -81,10 +81,10 @@ describe('pidlab CLI', () => {
     expect(r.stdout).toContain(
       [
         '    PID    PPID STAT COMMAND',
-        '      1       0 S    sh',
-        '      2       1 S    sleep',
-        '      3       1 S    sleep',
-        '      5       1 R    ps',
+        '      1       0 S+   sh',
+        '      2       1 S+   sleep',
+        '      3       1 S+   sleep',
+        '      5       1 R+   ps',
         'root@host:~# sleep 100',
         '^C',
         'root@host:~# echo $?',

@@ -87,10 +87,10 @@ describe('ps on the machine', () => {
     expect(r.out).toBe(
       [
         '    PID    PPID STAT COMMAND',
-        '      1       0 S    sh',
-        '      2       1 S    sleep',
-        '      3       1 S    sleep',
-        '      5       1 R    ps',
+        '      1       0 S+   sh',
+        '      2       1 S+   sleep',
+        '      3       1 S+   sleep',
+        '      5       1 R+   ps',
         '',
       ].join('\n'),
     );

@@ -25,7 +25,7 @@ function row(pid: number, ppid: number, argv: string[], extra: Partial<ProcEntry
     nspid: [pid],
     sessionLeader: false,
     tty: '?',
-    foreground: false,
+    tpgid: -1,
     task: pid as TaskId,
     sigPending: 0n,
     sigBlocked: 0n,
@@ -66,7 +66,7 @@ describe('ps columns', () => {
         '    PID    PPID STAT COMMAND',
         '      1       0 Ss   sh',
         '      2       1 S    sleep',
-        '      3       1 Z    sleep <defunct>',
+        '      3       1 Z    sleep', // comm stays bare for a zombie (procps 4.0.2)
         '      4       2 Sl   node',
         '',
       ].join('\n'),

@@ -41,10 +41,11 @@ export function ttyOf(e: ProcEntry, env: PsEnv): string {
   return env.tty !== undefined && e.sid === env.sid ? env.tty : '?';
 }
 
-function inForeground(e: ProcEntry, env: PsEnv): boolean {
-  const known = (e as { readonly foreground?: boolean }).foreground;
+/** The TPGID of a row: as the kernel reports it, or, for rows without it, ps's own terminal's. */
+function tpgidOf(e: ProcEntry, env: PsEnv): number {
+  const known = (e as { readonly tpgid?: number }).tpgid;
   if (known !== undefined) return known;
-  return e.pgid === env.tpgid && ttyOf(e, env) !== '?';
+  return ttyOf(e, env) === '?' ? -1 : env.tpgid;
 }
 
 /** BSD STAT: state, then s (session leader), l (threads), + (foreground group of its tty). */
@@ -52,8 +53,9 @@ export function statOf(e: ProcEntry, env: PsEnv): string {
   let s: string = e.state;
   if (e.sessionLeader && e.pid === e.sid) s += 's';
   if (e.threads > 1) s += 'l';
-  // A group outside the namespace (PGID 0) gets no "+": ps cannot tell it is the foreground.
-  if (e.pgid !== 0 && inForeground(e, env)) s += '+';
+  // procps (pr_stat): "+" when PGID == TPGID. Inside a PID namespace both read 0 when the
+  // terminal's foreground group lives outside it, so its processes show "+" too (as on Linux).
+  if (e.pgid === tpgidOf(e, env)) s += '+';
   return s;
 }
 
@@ -62,8 +64,9 @@ export function argsOf(e: ProcEntry): string {
   return e.argv.length ? e.argv.join(' ') : `[${e.comm}]`;
 }
 
+/** comm/ucmd: the bare name, for zombies too (procps 4.0.2; only args/cmd add "<defunct>"). */
 export function commOf(e: ProcEntry): string {
-  return e.state === 'Z' ? `${e.comm} <defunct>` : e.comm;
+  return e.comm;
 }
 
 const two = (n: number): string => String(n).padStart(2, '0');
@@ -113,7 +116,7 @@ export const FIELDS: Readonly<Record<string, Field>> = {
     header: 'TPGID',
     width: PID,
     right: true,
-    value: (e, env) => (ttyOf(e, env) === '?' ? '-1' : String(env.tpgid)),
+    value: (e, env) => String(tpgidOf(e, env)),
   },
   stat: { header: 'STAT', width: 4, right: false, value: statOf },
   s: { header: 'S', width: 1, right: false, value: (e) => e.state },

@@ -32,8 +32,12 @@ export interface ProcEntry {
   readonly sessionLeader: boolean;
   /** Controlling terminal as ps prints it ("pts/0"), or "?" for none. */
   readonly tty: string;
-  /** In the foreground process group of its terminal (ps STAT "+"). */
-  readonly foreground: boolean;
+  /**
+   * The foreground process group of its controlling terminal as this namespace numbers it
+   * (/proc/PID/stat field 8): 0 when that group is outside the namespace (or gone), -1 when the
+   * process has no controlling terminal. procps prints "+" in STAT when PGID == TPGID.
+   */
+  readonly tpgid: number;
   readonly task: TaskId;
   readonly sigPending: SigSet;
   readonly sigBlocked: SigSet;
@@ -102,9 +106,10 @@ function ttyName(k: Core, t: Task): string {
   return tty && tty.session === t.session ? tty.name : '?';
 }
 
-function isForeground(k: Core, t: Task): boolean {
+function tpgidOf(k: Core, t: Task, ns: NsId): number {
   const tty = t.ctty === 0 ? undefined : k.state.ttys.get(t.ctty);
-  return tty !== undefined && tty.session === t.session && tty.fgPgrp === t.pgrp;
+  if (!tty || tty.session !== t.session) return -1;
+  return pidNrNs(k, k.entry(tty.fgPgrp), ns);
 }
 
 export function procEntry(k: Core, t: Task, ns: NsId): ProcEntry | undefined {
@@ -126,7 +131,7 @@ export function procEntry(k: Core, t: Task, ns: NsId): ProcEntry | undefined {
     nspid: nsColumn(k, t, t.id, k.ns(ns).level),
     sessionLeader: t.session === t.id,
     tty: ttyName(k, t),
-    foreground: isForeground(k, t),
+    tpgid: tpgidOf(k, t, ns),
     task: t.id,
     sigPending: t.pending,
     sigBlocked: t.blocked,

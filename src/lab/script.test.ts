@@ -25,10 +25,10 @@ describe('the terminal, checked against the real kernel', () => {
     expect(outputOf(run(line), line)).toBe(
       [
         '    PID    PPID STAT COMMAND',
-        '      1       0 S    sh',
-        '      2       1 S    sleep',
-        '      3       1 S    sleep',
-        '      5       1 R    ps',
+        '      1       0 S+   sh',
+        '      2       1 S+   sleep',
+        '      3       1 S+   sleep',
+        '      5       1 R+   ps',
         '',
       ].join('\n'),
     );
@@ -39,9 +39,9 @@ describe('the terminal, checked against the real kernel', () => {
     expect(outputOf(run(line), line)).toBe(
       [
         '    PID    PPID STAT COMMAND',
-        '      1       0 S    sh',
-        '      3       1 S    sleep',
-        '      5       1 R    ps',
+        '      1       0 S+   sh',
+        '      3       1 S+   sleep',
+        '      5       1 R+   ps',
         '',
       ].join('\n'),
     );
@@ -57,8 +57,8 @@ describe('the terminal, checked against the real kernel', () => {
     expect(outputOf(run(line), line)).toBe(
       [
         '    PID    PPID STAT COMMAND',
-        '      1       0 S    sh',
-        '      6       1 R    ps',
+        '      1       0 S+   sh',
+        '      6       1 R+   ps',
         '',
       ].join('\n'),
     );
@@ -76,9 +76,9 @@ describe('the terminal, checked against the real kernel', () => {
     expect(outputOf(t, 'nsenter -t $(($! + 1)) -p -m ps -o pid,ppid,stat,comm')).toBe(
       [
         '    PID    PPID STAT COMMAND',
-        '      1       0 S    sleep',
-        '      3       1 Z    sleep <defunct>',
-        '      4       0 R    ps',
+        '      1       0 S+   sleep',
+        '      3       1 Z+   sleep',
+        '      4       0 R+   ps',
         '',
       ].join('\n'),
     );

@@ -1419,13 +1419,19 @@ function stepWaitBuiltin(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'waitb' }
     const waiting = targets.filter((j) => !jobDone(j) && !j.stopped);
     if (waiting.length === 0) {
       let status = f.missing > 0 ? 127 : 0;
+      // An interactive shell reports each job `wait` collected right away ("[1]+  Exit 3 ...",
+      // before the next command's output), as bash 5.2 does; a script just forgets them.
+      const forget = (j: Job): void => {
+        if (st.interactive && !j.hidden) err(ctx, `${jobLine(st, j, doneText(j))}\n`);
+        removeJob(st, j.id);
+      };
       if (!f.all) {
         const lastId = f.jobs[f.jobs.length - 1];
         const lastJob = st.jobs.find((j) => j.id === lastId);
         if (lastJob) status = jobStatus(lastJob);
-        for (const j of targets) if (jobDone(j)) removeJob(st, j.id);
+        for (const j of targets) if (jobDone(j)) forget(j);
       } else {
-        for (const j of st.jobs.filter((x) => !x.hidden && jobDone(x))) removeJob(st, j.id);
+        for (const j of st.jobs.filter((x) => !x.hidden && jobDone(x))) forget(j);
         status = 0;
       }
       return done(st, status);

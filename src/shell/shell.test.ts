@@ -216,7 +216,7 @@ describe('interactive bash', () => {
       .view()
       .list()
       .find((p) => p.comm === 'sleep');
-    expect(sleep?.foreground).toBe(true);
+    expect(sleep?.tpgid).toBe(sleep?.pgid); // in the terminal's foreground group
     expect(sleep?.pgid).toBe(sleep?.pid);
     expect(type('\x1a')).toBe('^Z\n[1]+  Stopped                 sleep 100\nroot@host:~# ');
     expect(type('jobs\r')).toBe('jobs\n[1]+  Stopped                 sleep 100\nroot@host:~# ');
@@ -379,7 +379,7 @@ describe('interactive bash (more)', () => {
       .list()
       .filter((p) => p.comm === 'bash');
     expect(inner.length).toBe(2);
-    expect(inner[1]?.foreground).toBe(true);
+    expect(inner[1]?.tpgid).toBe(inner[1]?.pgid);
     expect(type('exit\r')).toBe('exit\nexit\nroot@host:~# ');
     expect(type('if true\r')).toBe('if true\n> ');
     expect(type('then echo yes; fi\r')).toBe('then echo yes; fi\nyes\nroot@host:~# ');

@@ -18,6 +18,9 @@ function after(transcript: string, cmd: string): string {
   const out: string[] = [];
   for (const l of lines.slice(i + 1)) {
     if (l.startsWith('root@host:')) break;
+    // bash's job notices ("[1]+  Exit 143  unshare ...", printed by `wait` as on Debian) are
+    // not what these tests look at; the exit codes and process tables are.
+    if (/^\[\d+\][+-]? +(Done|Exit \d+|Terminated|Killed)\b/.test(l)) continue;
     out.push(l);
   }
   return out.join('\n');
@@ -148,11 +151,9 @@ describe('tini 0.19.0', () => {
     const [plain, tini] = t
       .split('nsenter -t $(($! + 1)) -p -m ps -o pid,ppid,stat,comm\n')
       .slice(1);
-    expect(plain).toMatch(
-      /^ +PID +PPID STAT COMMAND\n +1 +0 S +sleep\n +3 +1 Z +sleep <defunct>\n/,
-    );
+    expect(plain).toMatch(/^ +PID +PPID STAT COMMAND\n +1 +0 S\+ +sleep\n +3 +1 Z\+ +sleep\n/);
     expect(tini).toMatch(
-      /^ +PID +PPID STAT COMMAND\n +1 +0 S +tini\n +2 +1 S +sleep\n +5 +0 R +ps\n/,
+      /^ +PID +PPID STAT COMMAND\n +1 +0 S\+ +tini\n +2 +1 S +sleep\n +5 +0 R\+ +ps\n/,
     );
   });
 });
@@ -177,9 +178,9 @@ describe('dumb-init 1.2.5', () => {
     );
     expect(after(t, 'dumb-init --single-child')).toBe(
       '    PID    PPID    PGID     SID STAT COMMAND\n' +
-        '      1       0       0       0 S    dumb-init\n' +
-        '      2       1       0       0 S    sh\n' +
-        '      3       2       0       0 R    ps',
+        '      1       0       0       0 S+   dumb-init\n' +
+        '      2       1       0       0 S+   sh\n' +
+        '      3       2       0       0 R+   ps',
     );
   });
 
@@ -258,13 +259,13 @@ describe('Kubernetes pause', () => {
     );
     expect(after(t, `sh -c "sleep 1 &"`)).toBe(
       '    PID    PPID STAT COMMAND\n' +
-        '      1       0 S    pause\n' +
-        '      2       0 S    sh\n' +
-        '      4       1 S    sleep\n' +
-        '      5       2 R    ps',
+        '      1       0 S+   pause\n' +
+        '      2       0 S+   sh\n' +
+        '      4       1 S+   sleep\n' +
+        '      5       2 R+   ps',
     );
     expect(after(t, 'p -m ps -o')).toBe(
-      '    PID    PPID STAT COMMAND\n      1       0 S    pause\n      6       0 R    ps',
+      '    PID    PPID STAT COMMAND\n      1       0 S+   pause\n      6       0 R+   ps',
     );
     expect(t).toContain('Shutting down, got signal: Terminated\n');
     expect(after(t, 'wait $!; echo $?')).toMatch(/0$/);
