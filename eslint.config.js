@@ -143,6 +143,7 @@ export default defineConfig(
       'scripts/**',
       'e2e/**',
       'bench/**',
+      'fidelity/**',
       '.ci/**',
       'src/cli/**',
       ...TEST_FILES,

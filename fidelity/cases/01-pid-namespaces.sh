@@ -1,0 +1,8 @@
+# PID namespaces: who is PID 1, numbering, NSpid, pid_max (real-kernel cases 01, 12; semantics §1, §2).
+unshare --pid --fork --mount-proc sh -c 'sleep 100 & sleep 200 & sleep 0.2; ps -o pid,ppid,stat,comm'
+unshare --pid --fork --mount-proc sh -c 'grep -E "^(NSpid|PPid|SigCgt)" /proc/1/status'
+unshare --pid --fork --mount-proc sh -c 'unshare --pid --fork sh -c "grep NSpid /proc/self/status"'
+unshare --pid --fork --mount-proc cat /proc/sys/kernel/pid_max
+unshare --pid --fork --mount-proc bash -c 'sleep 0.1; ps -o pid,comm'
+unshare --pid --fork --mount-proc setsid sh -c 'ps -o pid,pgid,sid,stat,comm'
+grep State /proc/self/status

@@ -1,0 +1,110 @@
+/**
+ * `npm run fidelity`: the real kernel as judge. Every line of every case in fidelity/cases/ is
+ * run twice — on this machine's Linux kernel, inside a pseudo-terminal (util-linux `script`) with
+ * bash as the shell, and in the model, typed at the lab's root prompt — and what the terminal
+ * shows is compared exactly (both rendered the same way: tabs to spaces, CR LF to LF).
+ * Each line must be self-contained. Where the real side cannot run (not Linux, not root, no
+ * unshare/script), it says so in one line and checks nothing (exit 0); it never reports a pass
+ * it did not check.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLabMachine } from '../src/lab/world.ts';
+import { runScript } from '../src/lab/script.ts';
+import { Screen } from '../src/terminal/screen.ts';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const CASES = join(HERE, 'cases');
+const NEEDED = ['unshare', 'script', 'tini', 'dumb-init', 'catatonit', 'ps', 'timeout'];
+
+function unavailable(): string | undefined {
+  if (process.platform !== 'linux') return `not Linux (${process.platform})`;
+  if (process.getuid?.() !== 0) return 'not root (unshare --pid needs CAP_SYS_ADMIN)';
+  for (const tool of NEEDED) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
+      return `no '${tool}' (apt-get install util-linux procps tini dumb-init catatonit)`;
+  }
+  const probe = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true'], {
+    timeout: 10_000,
+  });
+  if (probe.status !== 0)
+    return `unshare --pid --fork --mount-proc is not permitted here (${probe.stderr?.toString().trim()})`;
+  return undefined;
+}
+
+/** What the terminal shows, as the lab's screen renders it. */
+function render(text: string): string {
+  const s = new Screen();
+  s.write(text.replace(/\r\n/g, '\n'));
+  return s.text().trimEnd();
+}
+
+function onLinux(line: string): string {
+  const r = spawnSync('script', ['-qec', line, '/dev/null'], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, SHELL: '/bin/bash', TERM: 'xterm-256color' },
+  });
+  return render(r.stdout ?? '');
+}
+
+function inModel(line: string): string {
+  const t = runScript(createLabMachine(), line).transcript;
+  const head = `root@host:~# ${line}\n`;
+  const start = t.indexOf(head);
+  if (start < 0) return `(the model's transcript has no line '${line}')\n${t}`;
+  const rest = t.slice(start + head.length);
+  const end = rest.lastIndexOf('root@host:~#');
+  return render(end < 0 ? rest : rest.slice(0, end));
+}
+
+function sideBySide(a: string, b: string): string {
+  const la = a.split('\n');
+  const lb = b.split('\n');
+  const w = Math.max(20, ...la.map((l) => l.length));
+  const rows = [`  ${'Linux'.padEnd(w)} | model`];
+  for (let i = 0; i < Math.max(la.length, lb.length); i++) {
+    const x = la[i] ?? '';
+    const y = lb[i] ?? '';
+    rows.push(`${x === y ? ' ' : '!'} ${x.padEnd(w)} | ${y}`);
+  }
+  return rows.join('\n');
+}
+
+function main(): number {
+  const why = unavailable();
+  if (why !== undefined) {
+    process.stdout.write(`fidelity: not run: ${why}\n`);
+    return 0;
+  }
+  let passed = 0;
+  let failed = 0;
+  const failures: string[] = [];
+  for (const file of readdirSync(CASES)
+    .filter((f) => f.endsWith('.sh'))
+    .sort()) {
+    const lines = readFileSync(join(CASES, file), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !l.startsWith('#'));
+    lines.forEach((line, i) => {
+      const real = onLinux(line);
+      const model = inModel(line);
+      // An empty Linux side means the command did not run there: never a pass.
+      const ok = real !== '' && real === model;
+      if (ok) passed++;
+      else {
+        failed++;
+        failures.push(`${file}:${i + 1}  ${line}\n${sideBySide(real, model)}`);
+      }
+      process.stdout.write(`${ok ? 'PASS' : 'FAIL'}  ${file}:${String(i + 1).padEnd(3)} ${line}\n`);
+    });
+  }
+  for (const f of failures) process.stdout.write(`\n${f}\n`);
+  const kernel = spawnSync('uname', ['-r'], { encoding: 'utf8' }).stdout.trim();
+  process.stdout.write(`\nchecked against Linux ${kernel}\n${passed} passed, ${failed} failed\n`);
+  return failed === 0 ? 0 : 1;
+}
+
+process.exitCode = main();
