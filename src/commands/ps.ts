@@ -229,7 +229,18 @@ export const ps: Program<null> = {
     );
     const chosen = psSelect(o, entries, env, currentUid(ctx));
     const rows = o.forest ? forestOrder(chosen) : chosen.map((entry) => ({ entry, prefix: '' }));
-    out(ctx, formatTable(cols, rows, env, o.headers));
+    // procps cuts every line at the terminal's width when writing to a terminal (not to a pipe).
+    const size = ctx.ttySize(1);
+    const table = formatTable(cols, rows, env, o.headers);
+    out(
+      ctx,
+      typeof size === 'string'
+        ? table
+        : table
+            .split('\n')
+            .map((l) => l.slice(0, size.cols))
+            .join('\n'),
+    );
     ctx.exit(rows.length ? 0 : 1);
   },
 };

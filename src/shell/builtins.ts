@@ -761,7 +761,8 @@ function killB(ctx: Ctx, st: ShState, args: string[]): number {
                 ? 'Invalid argument'
                 : r;
         if (st.flavor === 'bash') err(ctx, `${prefix(st)}kill: (${pid}) - ${why}\n`);
-        else if (st.flavor === 'dash') err(ctx, `${prefix(st)}kill: ${why}\n`);
+        // dash's kill formats "%s\n" and sh_warnx adds another newline: an empty line follows.
+        else if (st.flavor === 'dash') err(ctx, `${prefix(st)}kill: ${why}\n\n`);
         else err(ctx, `${prefix(st)}can't kill pid ${pid}: ${why}\n`);
         status = 1;
       } else if (sig === SIGCONT && pid < 0) {

@@ -49,7 +49,7 @@ true && echo and; false || echo or; ! false && echo not
     expect(runScript('bash', 'if').out).toBe(
       'bash: -c: line 1: syntax error: unexpected end of file\n',
     );
-    expect(runScript('sh', 'kill 99999').out).toBe('sh: 1: kill: No such process\n');
+    expect(runScript('sh', 'kill 99999').out).toBe('sh: 1: kill: No such process\n\n');
     expect(runScript('bash', 'kill 99999').out).toBe(
       'bash: line 1: kill: (99999) - No such process\n',
     );
