@@ -587,16 +587,31 @@ export class Kernel {
     if (k.state.panicked || t.exiting) return;
     const ctx = new TaskContext(this, k, t, inHandler, false);
     const prev = k.current;
+    // A handler run for a signal the task sent itself, while its own step is still running.
+    const nested = prev === t;
     k.current = t;
     // While its program runs the task is on a CPU (R): what it reads of /proc/self says so.
     if (t.runState === 'sleeping') t.runState = 'running';
     try {
       fn(this.program(t), ctx);
+    } catch (e) {
+      // The process died in the middle of its step (a signal it sent itself): its program's
+      // remaining syscalls end the step, as nothing after a fatal signal runs on Linux.
+      if (!(e instanceof TaskDied)) throw e;
     } finally {
       k.current = prev;
       ctx.finish();
     }
-    this.afterStep(t, ctx.execed);
+    if (!nested) this.afterStep(t, ctx.execed);
+  }
+
+  /**
+   * Signals are acted on when a syscall returns to user space (exit_to_user_mode ->
+   * arch_do_signal_or_restart -> get_signal): a signal a running process sent itself, or just
+   * unblocked, is handled before the call returns, not after the program's step.
+   */
+  deliverOnReturn(t: Task): void {
+    if (t.fatalSig !== 0 || (t.pending & ~t.blocked) !== 0n) getSignal(this.k, t, this.hooks);
   }
 
   /**
@@ -753,6 +768,11 @@ export class Kernel {
 }
 
 const IDLE = Object.freeze({ kind: 'idle' as const });
+
+/** Thrown at a program that keeps making syscalls after a signal killed it mid-step. */
+class TaskDied extends Error {
+  override readonly name = 'TaskDied';
+}
 const EXEC_HELPER = '__exec';
 
 function requireHook<K extends 'resume' | 'onSignal' | 'onTimer'>(
@@ -797,7 +817,10 @@ class TaskContext implements ProgramContext<unknown> {
 
   private live(): Task {
     if (this.done) throw new InvariantViolation(`task ${this.t.id}: syscall after its step ended`);
-    if (this.t.exiting) throw new InvariantViolation(`task ${this.t.id}: syscall after exit`);
+    if (this.t.exiting) {
+      if (!this.external && this.k.current === this.t) throw new TaskDied();
+      throw new InvariantViolation(`task ${this.t.id}: syscall after exit`);
+    }
     if (this.k.state.panicked) throw new InvariantViolation('syscall after a kernel panic');
     return this.t;
   }
@@ -895,6 +918,7 @@ class TaskContext implements ProgramContext<unknown> {
         result,
         rule: ruleForKill(pid, result),
       });
+    this.returnToUser(t);
     return result;
   }
 
@@ -909,7 +933,15 @@ class TaskContext implements ProgramContext<unknown> {
   }
 
   sigprocmask(how: 'block' | 'unblock' | 'setmask', set: SigSet): SigSet {
-    return doSigprocmask(this.k, this.live(), how, set);
+    const t = this.live();
+    const old = doSigprocmask(this.k, t, how, set);
+    this.returnToUser(t);
+    return old;
+  }
+
+  /** Within a program step, a syscall returns through signal delivery (see deliverOnReturn). */
+  private returnToUser(t: Task): void {
+    if (!this.external && !this.inHandler && this.k.current === t) this.kernel.deliverOnReturn(t);
   }
 
   wait(pid: number, options: number): WaitResult | Errno | Blocked {

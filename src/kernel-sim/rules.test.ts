@@ -576,6 +576,31 @@ describe('signals (kernel/signal.c)', () => {
     },
   );
 
+  it('a signal a running program sends itself is acted on before kill() returns', () => {
+    // On Linux get_signal() runs on the way back from the syscall: nothing after a fatal
+    // self-sent signal runs, and a handler runs before the next statement.
+    const selfKiller: Program<{ after: boolean }> = {
+      name: 'self-killer',
+      start(ctx) {
+        ctx.state = { after: false };
+        ctx.kill(ctx.getpid(), SIGTERM);
+        ctx.state.after = true; // not reached by a process killed in its step
+        ctx.write(1, 'not printed\n');
+      },
+    };
+    const k = boot({
+      programs: [selfKiller as Program<never>],
+      binaries: { '/bin/self-killer': 'self-killer' },
+    });
+    const p = hostProcess(k);
+    const c = fork(k, p.task);
+    k.sys(c.task).exec('/bin/self-killer', ['self-killer']);
+    k.settle();
+    expect(k.sys(p.task).wait(c.pid, 0)).toEqual({ pid: c.pid, status: SIGTERM });
+    expect(eventsOf(k, 'write')).toEqual([]);
+    expect(k.checkInvariants()).toEqual([]);
+  });
+
   ruleTest('sig/ignored', 'a signal set to SIG_IGN is discarded when sent', () => {
     const k = boot();
     const p = hostProcess(k);
