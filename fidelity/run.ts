@@ -34,11 +34,17 @@ function unavailable(): string | undefined {
   return undefined;
 }
 
-/** What the terminal shows, as the lab's screen renders it. */
+/**
+ * What the terminal shows, as the lab's screen renders it, with what legitimately differs
+ * normalised: the host PID in a background job's "[1] 12345" line.
+ */
 function render(text: string): string {
   const s = new Screen();
   s.write(text.replace(/\r\n/g, '\n'));
-  return s.text().trimEnd();
+  return s
+    .text()
+    .trimEnd()
+    .replace(/^\[(\d+)\] \d+$/gm, '[$1] <host pid>');
 }
 
 /** Width of the terminals on both sides (util-linux script's pty is 80 columns here). */

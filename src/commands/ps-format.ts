@@ -196,7 +196,15 @@ export function parseFormat(spec: string): Column[] | { unknown: string } {
     const field = FIELDS[name.toLowerCase()];
     if (!field) return { unknown: name };
     if (m[2] === '=') {
-      cols.push({ field, header: rest.slice(m[0].length) });
+      const header = rest.slice(m[0].length);
+      // An empty header ends at the comma ("stat=,comm=" is two headerless columns, checked
+      // with procps-ng 4.0.2); a non-empty one runs to the end of the argument.
+      if (header.startsWith(',')) {
+        cols.push({ field, header: '' });
+        rest = header.slice(1);
+        continue;
+      }
+      cols.push({ field, header });
       break;
     }
     cols.push({ field, header: field.header });

@@ -1399,7 +1399,37 @@ export function jobLine(st: ShState, job: Job, state: string): string {
   const cur = st.jobOrder[st.jobOrder.length - 1];
   const prev = st.jobOrder[st.jobOrder.length - 2];
   const mark = job.id === cur ? '+' : job.id === prev ? '-' : ' ';
-  return `[${job.id}]${mark}  ${state.padEnd(24)}${job.cmd}`;
+  return `[${job.id}]${mark}  ${state.padEnd(24)}${jobText(job.cmd)}`;
+}
+
+/**
+ * bash prints a job's command re-rendered from its parse (print_command), which puts a space
+ * after a redirection operator: `cmd </dev/null` is listed as `cmd < /dev/null`. Only
+ * redirections outside quotes are touched.
+ */
+function jobText(cmd: string): string {
+  let out = '';
+  let quote: string | null = null;
+  for (let i = 0; i < cmd.length; i++) {
+    const c = cmd[i]!;
+    out += c;
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === '\\' && quote === '"' && i + 1 < cmd.length) out += cmd[++i]!;
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    else if (c === '\\' && i + 1 < cmd.length) out += cmd[++i]!;
+    else if (
+      (c === '<' || c === '>') &&
+      cmd[i + 1] !== '&' &&
+      cmd[i + 1] !== c &&
+      cmd[i + 1] !== ' ' &&
+      i + 1 < cmd.length
+    )
+      out += ' ';
+  }
+  return out;
 }
 
 export function doneText(job: Job): string {
