@@ -52,14 +52,15 @@ const COLS = 80;
 
 /**
  * The line typed into an interactive bash (job control on, as at the lab's prompt) on a pty of
- * COLS columns. The line travels in the environment so that no quoting can change it.
+ * COLS columns, named "-bash" as the lab's login shell is (so its messages read alike). The line
+ * travels in the environment so that no quoting can change it.
  */
 function onLinux(line: string): string {
   const r = spawnSync(
     'script',
     [
       '-qec',
-      'stty cols 80 rows 30; exec bash --norc --noprofile -ic "$FIDELITY_LINE"',
+      'stty cols 80 rows 30; exec -a -bash bash --norc --noprofile -ic "$FIDELITY_LINE"',
       '/dev/null',
     ],
     {

@@ -17,6 +17,7 @@ import { ps } from './ps.ts';
 import { pstree } from './pstree.ts';
 import { setsid } from './setsid.ts';
 import { clear, hostname, id, nproc, printenv, whoami } from './simple.ts';
+import { chmod, mkdir, rm, rmdir, touch } from './files.ts';
 import { tail } from './tail.ts';
 import { timeout } from './timeout.ts';
 import { unshare } from './unshare.ts';
@@ -44,6 +45,11 @@ export const COMMAND_PROGRAMS: Program<never>[] = [
   timeout,
   unshare,
   wc,
+  mkdir,
+  rm,
+  rmdir,
+  touch,
+  chmod,
 ] as unknown as Program<never>[];
 
 /** Where each lives, as on Debian 12 (/bin is a symlink to /usr/bin there: both are listed). */
@@ -69,6 +75,11 @@ const LOCATIONS: Readonly<Record<string, readonly string[]>> = {
   whoami: ['/usr/bin/whoami', '/bin/whoami'],
   clear: ['/usr/bin/clear', '/bin/clear'],
   nproc: ['/usr/bin/nproc', '/bin/nproc'],
+  mkdir: ['/usr/bin/mkdir', '/bin/mkdir'],
+  rm: ['/usr/bin/rm', '/bin/rm'],
+  rmdir: ['/usr/bin/rmdir', '/bin/rmdir'],
+  touch: ['/usr/bin/touch', '/bin/touch'],
+  chmod: ['/usr/bin/chmod', '/bin/chmod'],
 };
 
 export const COMMAND_BINARIES: Record<string, string> = Object.fromEntries(

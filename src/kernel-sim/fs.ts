@@ -288,3 +288,50 @@ export function resolveExec(
 }
 
 export const procNsOf = (t: Task): NsId => t.procNs;
+
+const children = (k: Core, dir: string): string[] =>
+  [...k.state.fs.keys()].filter((p) => p !== dir && parentOf(p) === dir);
+
+/** mkdir(2): EEXIST if the path exists, ENOENT/ENOTDIR for a missing or non-directory parent. */
+export function mkdirPath(k: Core, t: Task, path: string, mode: number): 0 | Errno {
+  const p = normalizePath(t.cwd, path);
+  if (p === '/' || isProc(p) || k.state.fs.has(p)) return 'EEXIST';
+  const dir = k.state.fs.get(parentOf(p));
+  if (!dir) return 'ENOENT';
+  if (dir.type !== 'dir') return 'ENOTDIR';
+  k.state.fs.set(p, { type: 'dir', mode: mode & 0o7777 });
+  return 0;
+}
+
+/** unlink(2): removes a file (EISDIR for a directory; /proc is read-only: EACCES). */
+export function unlinkPath(k: Core, t: Task, path: string): 0 | Errno {
+  const p = normalizePath(t.cwd, path);
+  if (isProc(p)) return 'EACCES';
+  const node = k.state.fs.get(p);
+  if (!node) return 'ENOENT';
+  if (node.type === 'dir') return 'EISDIR';
+  k.state.fs.delete(p);
+  return 0;
+}
+
+/** rmdir(2): removes an empty directory (ENOTEMPTY, ENOTDIR, EBUSY-like EACCES for / and /proc). */
+export function rmdirPath(k: Core, t: Task, path: string): 0 | Errno {
+  const p = normalizePath(t.cwd, path);
+  if (p === '/' || isProc(p)) return 'EACCES';
+  const node = k.state.fs.get(p);
+  if (!node) return 'ENOENT';
+  if (node.type !== 'dir') return 'ENOTDIR';
+  if (children(k, p).length > 0) return 'ENOTEMPTY';
+  k.state.fs.delete(p);
+  return 0;
+}
+
+/** chmod(2): the permission bits of a file or directory. */
+export function chmodPath(k: Core, t: Task, path: string, mode: number): 0 | Errno {
+  const p = normalizePath(t.cwd, path);
+  if (isProc(p)) return 'EACCES';
+  const node = k.state.fs.get(p);
+  if (!node) return 'ENOENT';
+  node.mode = mode & 0o7777;
+  return 0;
+}

@@ -60,7 +60,11 @@ import { createProcView } from './views.ts';
 import {
   DEFAULT_PATH,
   addFile,
+  chmodPath,
   defaultTree,
+  mkdirPath,
+  rmdirPath,
+  unlinkPath,
   normalizePath,
   readPath,
   readdirPath,
@@ -400,6 +404,7 @@ export class Kernel {
       USER: 'root',
       SHELL: '/bin/bash',
       HOSTNAME: this.hostname,
+      LANG: 'C.UTF-8',
       ...(env ?? {}),
     };
     this.settle();
@@ -1151,6 +1156,18 @@ class TaskContext implements ProgramContext<unknown> {
       readFile: (path) => readPath(k, t, path),
       resolve: (path) => normalizePath(t.cwd, path),
     };
+  }
+  mkdir(path: string, mode = 0o755): 0 | Errno {
+    return mkdirPath(this.k, this.live(), path, mode);
+  }
+  unlink(path: string): 0 | Errno {
+    return unlinkPath(this.k, this.live(), path);
+  }
+  rmdir(path: string): 0 | Errno {
+    return rmdirPath(this.k, this.live(), path);
+  }
+  chmod(path: string, mode: number): 0 | Errno {
+    return chmodPath(this.k, this.live(), path, mode);
   }
   mountProc(): 0 | Errno {
     this.live().procNs = this.t.ns;

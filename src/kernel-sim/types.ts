@@ -49,7 +49,8 @@ export type Errno =
   | 'EEXIST'
   | 'EMFILE'
   | 'ENOEXEC'
-  | 'ENXIO';
+  | 'ENXIO'
+  | 'ENOTEMPTY';
 
 export const ERRNO_TEXT: Readonly<Record<Errno, string>> = {
   EPERM: 'Operation not permitted',
@@ -72,6 +73,7 @@ export const ERRNO_TEXT: Readonly<Record<Errno, string>> = {
   EMFILE: 'Too many open files',
   ENOEXEC: 'Exec format error',
   ENXIO: 'No such device or address',
+  ENOTEMPTY: 'Directory not empty',
 };
 
 export const isErrno = (v: unknown): v is Errno => typeof v === 'string' && v in ERRNO_TEXT;

@@ -134,4 +134,21 @@ describe('several terminals', () => {
     m.runUntilPrompt();
     expect(m.output()).toMatch(/logout\n[\s\S]*root@host:~# echo back\nback\n/);
   });
+
+  it('mkdir, touch, chmod, rm and rmdir work on the file system, with coreutils messages', () => {
+    const t = run(
+      [
+        'mkdir -p /tmp/d/e && touch /tmp/d/e/f && ls /tmp/d/e',
+        'mkdir /tmp/d; rmdir /tmp/d; rm /tmp/d',
+        "printf '#!/bin/sh\\necho run\\n' > /tmp/s.sh; /tmp/s.sh; chmod +x /tmp/s.sh; /tmp/s.sh",
+        'rm -r /tmp/d; ls /tmp/d',
+      ].join('\n'),
+    );
+    expect(t).toContain('ls /tmp/d/e\nf\n');
+    expect(t).toContain(
+      "mkdir: cannot create directory \u2018/tmp/d\u2019: File exists\nrmdir: failed to remove '/tmp/d': Directory not empty\nrm: cannot remove '/tmp/d': Is a directory\n",
+    );
+    expect(t).toContain('-bash: /tmp/s.sh: Permission denied\nrun\n');
+    expect(t).toContain("ls: cannot access '/tmp/d': No such file or directory\n");
+  });
 });

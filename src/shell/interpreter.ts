@@ -186,6 +186,7 @@ export function startShell(ctx: Ctx, flavor: Flavor): void {
   if (forceI || (ctx.isatty(0) && ctx.isatty(2))) {
     st.mode = 'interactive';
     st.interactive = true;
+    st.interactiveShell = true;
     installSignals(ctx, st);
     // Job control: the shell leads its own process group, in the terminal's foreground.
     ctx.setpgid(0, 0);
@@ -270,6 +271,7 @@ function initialState(ctx: Ctx, flavor: Flavor, arg0: string): ShState {
     arg0,
     mode: 'c',
     interactive: false,
+    interactiveShell: false,
     login: arg0.startsWith('-'),
     shellPid: ctx.getpid(),
     pgid: ctx.getpgrp(),

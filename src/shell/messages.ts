@@ -10,7 +10,10 @@ export function prefix(st: ShState): string {
     case 'dash':
       return `${st.arg0}: ${st.line}: `;
     case 'bash':
-      return st.mode === 'interactive' ? `${st.arg0}: ` : `${st.arg0}: line ${st.line}: `;
+      // An interactive shell and its subshells name no line (bash checks interactive_shell).
+      return st.mode === 'interactive' || st.interactiveShell
+        ? `${st.arg0}: `
+        : `${st.arg0}: line ${st.line}: `;
     case 'ash':
       return `${st.arg0}: `;
   }

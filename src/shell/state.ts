@@ -122,6 +122,8 @@ export interface ShState {
   arg0: string;
   mode: 'c' | 'script' | 'stdin' | 'interactive';
   interactive: boolean;
+  /** bash's interactive_shell: set in an interactive shell and kept by its subshells. */
+  interactiveShell: boolean;
   login: boolean;
   /** $$: the PID of the main shell, kept by subshells. */
   shellPid: number;

@@ -93,6 +93,10 @@ export interface ProgramContext<S = unknown> {
   setControllingTty(fd: number): 0 | Errno;
   /** ioctl(TIOCNOTTY): give up the controlling terminal. */
   dropControllingTty(): 0 | Errno;
+  mkdir(path: string, mode?: number): 0 | Errno;
+  unlink(path: string): 0 | Errno;
+  rmdir(path: string): 0 | Errno;
+  chmod(path: string, mode: number): 0 | Errno;
   /** The file system, read without descriptors (stat, directory listings). */
   readonly fs: FileSystemView;
   exit(code: number): void;

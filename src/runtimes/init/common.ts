@@ -33,6 +33,7 @@ export const ERRNO_NUMBER: Readonly<Record<Errno, number>> = {
   ENOMEM: 12,
   EACCES: 13,
   EEXIST: 17,
+  ENOTEMPTY: 39,
   ENOTDIR: 20,
   EISDIR: 21,
   EINVAL: 22,
