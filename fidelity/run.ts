@@ -111,6 +111,7 @@ function main(): number {
   let passed = 0;
   let failed = 0;
   let known = 0;
+  let racy = 0;
   const failures: string[] = [];
   for (const file of readdirSync(CASES)
     .filter((f) => f.endsWith('.sh'))
@@ -129,10 +130,23 @@ function main(): number {
       if (raw.trim() === '' || raw.startsWith('#')) continue;
       const line = raw;
       n++;
-      const real = onLinux(line);
+      let real = onLinux(line);
       const model = inModel(line);
       // An empty Linux side means the command did not run there: never a pass.
-      const same = real !== '' && real === model;
+      let same = real !== '' && real === model;
+      // The model is deterministic; Linux under load may not be (a child that has not exec'd
+      // yet). One more Linux run decides, and a pass that needed it is marked PASS* and counted,
+      // so a racy case stays visible and gets a settle sleep.
+      let retried = false;
+      if (!same && reason === undefined) {
+        const again = onLinux(line);
+        if (again !== real && again !== '' && again === model) {
+          real = again;
+          same = true;
+          retried = true;
+          racy++;
+        }
+      }
       const where = `${file}:${String(n).padEnd(3)}`;
       let verdict: string;
       if (reason !== undefined) {
@@ -142,7 +156,7 @@ function main(): number {
           failures.push(`${where} now matches Linux: remove its "known difference" marker`);
         } else known++;
       } else if (same) {
-        verdict = 'PASS';
+        verdict = retried ? 'PASS*' : 'PASS';
         passed++;
       } else {
         verdict = 'FAIL';
@@ -158,7 +172,7 @@ function main(): number {
   for (const f of failures) process.stdout.write(`\n${f}\n`);
   const kernel = spawnSync('uname', ['-r'], { encoding: 'utf8' }).stdout.trim();
   process.stdout.write(
-    `\nchecked against Linux ${kernel}; ${known} known difference(s) listed above\n${passed} passed, ${failed} failed\n`,
+    `\nchecked against Linux ${kernel}; ${known} known difference(s); ${racy} pass(es) marked PASS* needed a second Linux run\n${passed} passed, ${failed} failed\n`,
   );
   return failed === 0 ? 0 : 1;
 }

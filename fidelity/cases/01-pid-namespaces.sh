@@ -1,4 +1,5 @@
-# PID namespaces: who is PID 1, numbering, NSpid, pid_max (real-kernel cases 01, 12; semantics §1, §2).
+# Every line must end where the real system is quiescent: after `cmd &`, sleep a little before
+# looking at the child (it may not have exec'd yet). PID namespaces: who is PID 1, numbering, NSpid, pid_max (real-kernel cases 01, 12; semantics §1, §2).
 unshare --pid --fork --mount-proc sh -c 'sleep 100 & sleep 200 & sleep 0.2; ps -o pid,ppid,stat,comm'
 unshare --pid --fork --mount-proc sh -c 'grep -E "^(NSpid|PPid|SigCgt)" /proc/1/status'
 unshare --pid --fork --mount-proc sh -c 'unshare --pid --fork sh -c "grep NSpid /proc/self/status"'

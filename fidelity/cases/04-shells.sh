@@ -8,7 +8,7 @@ unshare --pid --fork --mount-proc sh -c 'exec ps -o pid,ppid,comm'
 unshare --pid --fork --mount-proc sh -c '(ps -o pid,ppid,comm)'
 unshare --pid --fork --mount-proc bash -c '(ps -o pid,ppid,comm)'
 unshare --pid --fork --mount-proc sh -c 'ps -o pid,ppid,comm | cat'
-unshare --pid --fork --mount-proc sh -c 'sleep 1 & grep -E "^Sig(Ign|Cgt)" /proc/$!/status'
+unshare --pid --fork --mount-proc sh -c 'sleep 1 & sleep 0.2; grep -E "^Sig(Ign|Cgt)" /proc/$!/status'
 unshare --pid --fork --mount-proc sh -c 'trap "echo got TERM" TERM; kill -TERM $$; echo after'
 unshare --pid --fork --mount-proc sh -c 'trap "echo trapped; exit 7" USR1; sleep 5 & kill -USR1 $$; wait $!'; echo $?
 unshare --pid --fork --mount-proc sh -c 'exit 300'; echo $?
