@@ -3,7 +3,8 @@ import { CHROMIUM_ARGS, findChromium } from './e2e/chromium.ts';
 
 const CI =
   process.env['CI'] !== undefined && process.env['CI'] !== '' && process.env['CI'] !== 'false';
-const PORT = 4173;
+// PIDLAB_E2E_PORT lets several checkouts run their e2e tests side by side.
+const PORT = Number(process.env['PIDLAB_E2E_PORT'] ?? 4173);
 const found = findChromium();
 // Without a Chromium Playwright falls back to its own (missing) download and explains.
 const executablePath = 'error' in found ? undefined : found.path;
