@@ -8,6 +8,14 @@ import type { LabMachine, Terminal } from '../../src/lab/machine.ts';
  */
 export interface LabState {
   readonly machine: LabMachine;
+  /**
+   * Grows by one whenever the model may have changed (virtual time moved, input was typed, the
+   * machine was replaced). Views that draw the model subscribe to this and re-read `machine`;
+   * after a reset or a step back `machine` is a different object, so never keep it across renders.
+   */
+  readonly version: number;
+  /** Call after driving the machine directly (typing, advancing time) so views redraw. */
+  readonly touch: () => void;
   /** The machine's terminals, in the order they were opened. */
   readonly terminals: readonly Terminal[];
   /** The terminal shown (its tty id). */
@@ -26,7 +34,9 @@ function fresh(): Pick<LabState, 'machine' | 'terminals' | 'activeTty'> {
 
 export const useLabStore = create<LabState>()((set, get) => ({
   ...fresh(),
-  reset: () => set(fresh()),
+  version: 0,
+  touch: () => set({ version: get().version + 1 }),
+  reset: () => set({ ...fresh(), version: get().version + 1 }),
   openTerminal: () => {
     const t = get().machine.openTerminal();
     set({ terminals: [...get().machine.terminals()], activeTty: t.tty });
@@ -40,12 +50,19 @@ export const useLabStore = create<LabState>()((set, get) => ({
  */
 export function startClock(intervalMs = 25): () => void {
   let last = performance.now();
+  let lastTouch = last;
   const timer = window.setInterval(() => {
     const now = performance.now();
     const elapsed = Math.min(now - last, 1000); // a background tab must not jump ahead minutes
     last = now;
-    const { machine } = useLabStore.getState();
+    const { machine, touch } = useLabStore.getState();
+    const traced = machine.kernel.trace.length;
     machine.kernel.runUntil(machine.kernel.now + Math.round(elapsed * 1000));
+    // Redraw when something happened, and at least every virtual second for clocks and ages.
+    if (machine.kernel.trace.length !== traced || now - lastTouch >= 1000) {
+      lastTouch = now;
+      touch();
+    }
   }, intervalMs);
   return () => window.clearInterval(timer);
 }
