@@ -270,8 +270,18 @@ export interface Cgroup {
   pidsMax: number;
   /** pids.current. */
   current: number;
-  /** pids.events "max" counter. */
+  /** pids.events "max": refusals at this cgroup or a descendant's limit (hierarchical, v2). */
   eventsMax: number;
+  /** pids.events.local "max": refusals because of this cgroup's own pids.max. */
+  eventsMaxLocal: number;
+  /** Forks refused for tasks in this cgroup, whichever limit refused them (v1's pids.events). */
+  forkFail: number;
+  /** pids.peak: the highest pids.current seen (pids_update_watermark). */
+  peak: number;
+  /** Whether "pids" is in cgroup.subtree_control (its children have the pids.* files). */
+  subtreePids: boolean;
+  /** rmdir'ed while zombies still held a charge: gone from /sys/fs/cgroup, kept for the charge. */
+  removed: boolean;
 }
 
 // ---------------------------------------------------------------- the event queue
