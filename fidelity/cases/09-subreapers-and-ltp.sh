@@ -19,3 +19,6 @@ unshare --pid --fork --mount-proc sh -c 'ls /proc | grep -c "^[0-9]"'
 unshare --pid --fork --mount-proc bash -c '(sleep 1 & ps -o pid,ppid,comm) & wait'
 unshare --pid --fork --mount-proc sh -c 'sleep 0.5 | sleep 0.5 & sleep 0.2; ps -o pid,ppid,comm; wait'
 sleep 0.3 | sleep 0.3 & sleep 0.1; jobs; wait; echo $?
+# The read builtin takes its line and leaves the rest in the pipe for the next reader.
+printf 'a\nb\n' | (read x; echo "read $x"; cat)
+sh -c 'printf "a\nb\n" | { read x; echo "read $x"; cat; }'

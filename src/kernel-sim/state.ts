@@ -98,7 +98,13 @@ export type Block =
       readonly signalfd: boolean;
     }
   | { readonly kind: 'zap' } // a dying namespace init in zap_pid_ns_processes()
-  | { readonly kind: 'read'; readonly fd: number; readonly file: number };
+  | {
+      readonly kind: 'read';
+      readonly fd: number;
+      readonly file: number;
+      /** At most this many characters (read(2)'s count); absent: whatever is there. */
+      readonly count?: number;
+    };
 
 export type RunState = 'running' | 'sleeping' | 'stopped' | 'zombie';
 

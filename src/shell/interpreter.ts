@@ -1586,8 +1586,10 @@ function stepRead(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'readb' }>): R {
     } else {
       const wake = takeRead(st);
       let r: ReturnType<Ctx['read']>;
+      // One byte at a time, as dash, bash (on a pipe or terminal) and busybox do: what follows
+      // the line stays in the pipe for the next reader (`(read x; cat)`).
       if (wake !== undefined) r = wake;
-      else r = ctx.read(0);
+      else r = ctx.read(0, 1);
       if (typeof r === 'object' && 'blocked' in r) return 'block';
       if (r === 'EINTR') continue;
       if (r === 'EOF' || isErrno(r)) {

@@ -515,3 +515,13 @@ describe('fork failure (EAGAIN: pid_max reached in a PID namespace)', () => {
     expect(ash.code).toBe(2);
   });
 });
+
+describe('read', () => {
+  it.each(SHELLS)(
+    '%s: read takes one line from a pipe and leaves the rest to the next reader',
+    (sh) => {
+      const { out } = runScript(sh, `printf 'a\\nb\\nc\\n' | { read x; echo "read $x"; cat; }`);
+      expect(out).toBe('read a\nb\nc\n');
+    },
+  );
+});
