@@ -19,7 +19,12 @@ export default defineConfig({
     chunkSizeWarningLimit: 800,
   },
   test: {
-    include: ['src/**/*.test.ts', 'scenarios/**/*.test.ts', 'app/**/*.test.{ts,tsx}'],
+    include: [
+      'src/**/*.test.ts',
+      'scenarios/**/*.test.ts',
+      'app/**/*.test.{ts,tsx}',
+      'fidelity/**/*.test.ts',
+    ],
     environment: 'node',
     testTimeout: 30_000,
   },

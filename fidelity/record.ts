@@ -133,6 +133,7 @@ export function badgeVerdict(record: FidelityRecord, caseIds: readonly string[])
     (t) => `${t} ${toolSeries(record.tools[t] ?? '')}`,
   );
   const versions = `Linux ${record.kernel}, ${Object.entries(record.tools)
+    .sort(([a], [b]) => a.localeCompare(b))
     .map(([t, v]) => `${t} ${v}`)
     .join(', ')}; checked ${record.checkedAt}`;
   const linux = `Linux ${kernelSeries(record.kernel)}`;
