@@ -18,3 +18,5 @@ cd /sys/fs/cgroup/pids 2>/dev/null || cd /sys/fs/cgroup; mkdir pidlab-fid pidlab
 unshare --pid --fork --mount-proc sh -c "echo 300 > /proc/sys/kernel/pid_max; echo \$?; echo 301 > /proc/sys/kernel/pid_max; echo 4194305 > /proc/sys/kernel/pid_max; echo 302 > /proc/sys/kernel/ns_last_pid; cat /proc/sys/kernel/pid_max; echo 298 > /proc/sys/kernel/ns_last_pid; sleep 1 & sleep 1 & echo \$!; ps -o pid,comm; echo not reached"; echo $?
 unshare --pid --fork --mount-proc bash -c 'echo 301 > /proc/sys/kernel/pid_max; echo 298 > /proc/sys/kernel/ns_last_pid; sleep 5 & sleep 5 & echo $!; sleep 5 & echo not reached'; echo $?
 unshare --pid --fork --mount-proc bash -c 'echo 301 > /proc/sys/kernel/pid_max; echo 298 > /proc/sys/kernel/ns_last_pid; sleep 5 & sleep 0.5 & wait $!; sleep 0.1 & echo $!; wait; cat /proc/sys/kernel/ns_last_pid'
+# dash names line 0 when `cmd &` cannot fork (its parser never sets that node's line number).
+unshare --pid --fork --mount-proc sh -c 'echo 301 > /proc/sys/kernel/pid_max; echo 298 > /proc/sys/kernel/ns_last_pid; sleep 1 & sleep 1 & sleep 1 & echo not reached'; echo $?

@@ -1739,6 +1739,13 @@ function startAsync(ctx: Ctx, st: ShState, node: Node, src: string): R {
     closes: [],
   };
   const text = src.replace(/\s*&$/, '') || nodeText(node);
+  // dash wraps `cmd &` in a node whose line number its parser never sets (parser.c list(): a
+  // fresh stalloc'd nredir), so an error before the child's first command (Cannot fork) names
+  // line 0 on Linux; a compound command with redirections is already such a node, with its line.
+  const ownLine =
+    'redirs' in node && node.redirs.length > 0 && node.t !== 'simple' && node.t !== 'subshell';
+  if (st.flavor === 'dash' && !(node.t === 'pipeline' && node.cmds.length > 1) && !ownLine)
+    st.line = 0;
   if (node.t === 'pipeline' && node.cmds.length > 1) {
     const pids = forkPipeline(ctx, st, node, true, { kind: 'async', node, src });
     if (!Array.isArray(pids)) return pids;

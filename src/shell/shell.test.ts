@@ -503,6 +503,16 @@ describe('fork failure (EAGAIN: pid_max reached in a PID namespace)', () => {
     );
     expect(dash.out).toBe('sh: 1: Cannot fork\n');
     expect(dash.code).toBe(2);
+    // `cmd &`: dash's parser leaves that node's line number unset, Linux shows 0.
+    const bg = runScript(
+      'sh',
+      `${full} sleep 100 & sleep 100 & sleep 100 & echo not reached`,
+      5_000_000,
+      {
+        pidns: true,
+      },
+    );
+    expect(bg.out).toBe('sh: 0: Cannot fork\n');
     const ash = runScript(
       'busybox',
       `${full} sleep 100 & sleep 100 & sleep 1; echo not reached`,
