@@ -20,3 +20,7 @@ unshare --pid --fork --mount-proc bash -c 'echo 301 > /proc/sys/kernel/pid_max; 
 unshare --pid --fork --mount-proc bash -c 'echo 301 > /proc/sys/kernel/pid_max; echo 298 > /proc/sys/kernel/ns_last_pid; sleep 5 & sleep 0.5 & wait $!; sleep 0.1 & echo $!; wait; cat /proc/sys/kernel/ns_last_pid'
 # dash names line 0 when `cmd &` cannot fork (its parser never sets that node's line number).
 unshare --pid --fork --mount-proc sh -c 'echo 301 > /proc/sys/kernel/pid_max; echo 298 > /proc/sys/kernel/ns_last_pid; sleep 1 & sleep 1 & sleep 1 & echo not reached'; echo $?
+# The interactive shell itself in a cgroup with room for one child: bash retries for 15 seconds,
+# then drops the rest of the line and prompts again (throw_to_top_level). The EXIT trap only
+# cleans up on the real side, where the shell exits after the line (the lab's shell stays).
+cd /sys/fs/cgroup/pids 2>/dev/null || cd /sys/fs/cgroup; mkdir pidlab-fid; trap 'kill -9 %1; wait; echo $$ > cgroup.procs; rmdir pidlab-fid' EXIT; echo 2 > pidlab-fid/pids.max; echo $$ > pidlab-fid/cgroup.procs; sleep 30 & sleep 30 & echo not reached
