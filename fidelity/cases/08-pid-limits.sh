@@ -24,3 +24,6 @@ unshare --pid --fork --mount-proc sh -c 'echo 301 > /proc/sys/kernel/pid_max; ec
 # then drops the rest of the line and prompts again (throw_to_top_level). The EXIT trap only
 # cleans up on the real side, where the shell exits after the line (the lab's shell stays).
 cd /sys/fs/cgroup/pids 2>/dev/null || cd /sys/fs/cgroup; mkdir pidlab-fid; trap 'kill -9 %1; wait; echo $$ > cgroup.procs; rmdir pidlab-fid' EXIT; echo 2 > pidlab-fid/pids.max; echo $$ > pidlab-fid/cgroup.procs; sleep 30 & sleep 30 & echo not reached
+# Zombies count against pids.max until they are reaped (real-kernel case 13): a parent that execs
+# sleep never reaps its two children, and the third fork of PID 1 is refused.
+cd /sys/fs/cgroup/pids 2>/dev/null || cd /sys/fs/cgroup; mkdir pidlab-fid; echo 5 > pidlab-fid/pids.max; unshare --pid --fork --mount-proc sh -c 'echo $$ > pidlab-fid/cgroup.procs; sh -c "sleep 0.1 & sleep 0.1 & exec sleep 2" & sleep 0.5; ps -o ppid,stat,comm; sleep 0.1 & sleep 0.1; echo not reached'; echo $?; cat pidlab-fid/pids.events; rmdir pidlab-fid

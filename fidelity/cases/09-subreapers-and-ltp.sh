@@ -22,3 +22,5 @@ sleep 0.3 | sleep 0.3 & sleep 0.1; jobs; wait; echo $?
 # The read builtin takes its line and leaves the rest in the pipe for the next reader.
 printf 'a\nb\n' | (read x; echo "read $x"; cat)
 sh -c 'printf "a\nb\n" | { read x; echo "read $x"; cat; }'
+# catatonit registers as a subreaper when it is not PID 1 (catatonit.c: PR_SET_CHILD_SUBREAPER).
+unshare --pid --fork --mount-proc sh -c 'catatonit -- sh -c "sh -c \"sleep 2 &\"; sleep 0.5; ps -o pid,ppid,stat,comm"' </dev/null
