@@ -13,7 +13,7 @@ unshare --pid --fork --mount-proc sh -c 'echo $$ $PPID; grep -E "^NS(pid|pgid|si
 unshare --pid --fork --mount-proc sh -c 'trap "" USR1; sleep 2 & sleep 0.1; kill -USR1 -1; echo $?; sleep 0.1; ps -o pid,stat,comm'; echo outer still here
 printf '%s\n' 'unshare --pid --fork sh /tmp/pidlab-nest.sh || echo "stopped at level $(grep NSpid /proc/self/status | wc -w)"' > /tmp/pidlab-nest.sh; unshare --pid --fork sh /tmp/pidlab-nest.sh; rm /tmp/pidlab-nest.sh
 unshare --pid --fork --mount-proc sh -c 'unshare --pid --fork sh -c "sleep 3 & sleep 0.2; ps -o pid,ppid,comm"'
-unshare --pid --fork --mount-proc sh -c 'ls /proc | grep -c "^[0-9]"'
+unshare --pid --fork --mount-proc sh -c 'ls /proc > /tmp/pidlab-ls; grep -c "^[0-9]" /tmp/pidlab-ls; rm /tmp/pidlab-ls'
 # bash runs `( ... ) &` and the `( ... )` members of a pipeline in the child it forks for them;
 # `a | b &` forks its members from the shell itself, in dash and bash.
 unshare --pid --fork --mount-proc bash -c '(sleep 1 & ps -o pid,ppid,comm) & wait'
