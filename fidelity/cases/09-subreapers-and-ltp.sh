@@ -24,3 +24,5 @@ printf 'a\nb\n' | (read x; echo "read $x"; cat)
 sh -c 'printf "a\nb\n" | { read x; echo "read $x"; cat; }'
 # catatonit registers as a subreaper when it is not PID 1 (catatonit.c: PR_SET_CHILD_SUBREAPER).
 unshare --pid --fork --mount-proc sh -c 'catatonit -- sh -c "sh -c \"sleep 2 &\"; sleep 0.5; ps -o pid,ppid,stat,comm"' </dev/null
+# pidns05: SIGKILL to a nested namespace's init from its parent namespace takes its children too.
+unshare --pid --fork --mount-proc sh -c 'unshare --pid --fork sh -c "sleep 5 & sleep 5 & wait" & sleep 0.3; kill -9 $(ps -o pid= --ppid $!); sleep 0.2; ps -o pid,ppid,stat,comm; wait'
