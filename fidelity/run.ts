@@ -13,7 +13,14 @@
  * run writes nothing.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLabMachine } from '../src/lab/world.ts';
@@ -142,6 +149,35 @@ function toolVersions(): Record<string, string> {
   return tools;
 }
 
+/**
+ * What a case file needs beyond the tools every case needs (a `# requires: WHAT` line): a
+ * writable pids cgroup, v1 (/sys/fs/cgroup/pids, as on this machine) or v2 with pids enabled for
+ * the children of /sys/fs/cgroup. undefined when available, else why not.
+ */
+function missing(requirement: string): string | undefined {
+  if (requirement !== 'pids-cgroup') return `unknown requirement '${requirement}'`;
+  const v1 = '/sys/fs/cgroup/pids';
+  let dir = v1;
+  if (!existsSync(v1)) {
+    dir = '/sys/fs/cgroup';
+    let control: string;
+    try {
+      control = readFileSync(`${dir}/cgroup.subtree_control`, 'utf8');
+    } catch {
+      return 'no pids cgroup controller (neither /sys/fs/cgroup/pids nor cgroup v2)';
+    }
+    if (!/\bpids\b/.test(control)) return 'cgroup v2 without pids in cgroup.subtree_control';
+  }
+  const probe = `${dir}/pidlab-fidelity-probe`;
+  try {
+    mkdirSync(probe);
+    rmdirSync(probe);
+  } catch (e) {
+    return `cannot make a cgroup in ${dir} (${(e as Error).message})`;
+  }
+  return undefined;
+}
+
 function parseArgs(argv: readonly string[]): { only?: string; record: boolean } | string {
   let only: string | undefined;
   let record = false;
@@ -173,6 +209,7 @@ function main(): number {
   let failed = 0;
   let known = 0;
   let racy = 0;
+  let skipped = 0;
   const failures: string[] = [];
   const results: Record<string, { line: string; result: CaseResult; retried?: boolean }> = {};
   for (const file of readdirSync(CASES)
@@ -181,10 +218,21 @@ function main(): number {
     // A comment "# known difference: WHY" marks the next line as a difference the model still
     // has: it is shown as KNOWN (never counted as a pass), and as FIXED (a failure, so the
     // marker is removed) once Linux and the model agree.
-    for (const c of parseCases(file, readFileSync(join(CASES, file), 'utf8'))) {
+    const text = readFileSync(join(CASES, file), 'utf8');
+    const cases = parseCases(file, text).filter(
+      (c) => args.only === undefined || c.id.includes(args.only) || c.line.includes(args.only),
+    );
+    const requires = /^#\s*requires:\s*(\S+)/m.exec(text)?.[1];
+    const lacking = cases.length === 0 || requires === undefined ? undefined : missing(requires);
+    if (lacking !== undefined) {
+      // Said once, checked nothing, recorded nothing: the badge reports these as not checked.
+      skipped += cases.length;
+      process.stdout.write(`SKIP  ${file}: ${lacking}\n`);
+      continue;
+    }
+    for (const c of cases) {
       const { id, line } = c;
       const reason = c.known;
-      if (args.only !== undefined && !id.includes(args.only) && !line.includes(args.only)) continue;
       let real = onLinux(line);
       const model = inModel(line);
       // An empty Linux side means the command did not run there: never a pass.
@@ -229,7 +277,7 @@ function main(): number {
   for (const f of failures) process.stdout.write(`\n${f}\n`);
   const kernel = spawnSync('uname', ['-r'], { encoding: 'utf8' }).stdout.trim();
   process.stdout.write(
-    `\nchecked against Linux ${kernel}; ${known} known difference(s); ${racy} pass(es) marked PASS* needed a second Linux run\n${passed} passed, ${failed} failed\n`,
+    `\nchecked against Linux ${kernel}; ${known} known difference(s); ${racy} pass(es) marked PASS* needed a second Linux run\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} not run (see SKIP)` : ''}\n`,
   );
   if (args.record) {
     const record: FidelityRecord = {

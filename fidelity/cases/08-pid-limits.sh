@@ -1,3 +1,4 @@
+# requires: pids-cgroup
 # PID exhaustion (semantics §2; real-kernel case 13): a pids cgroup's pids.max, and pid_max in a PID
 # namespace (per namespace since Linux 6.14), and how each shell reports a fork that fails with
 # EAGAIN: bash retries with a doubling sleep of 1, 2, 4 and 8 seconds and gives up with status 254
