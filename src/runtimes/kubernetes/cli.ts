@@ -599,7 +599,7 @@ function podRow(pod: PodObject, st: PodStatus, now: number): string[] {
   let reason = podPhase(pod, st);
   let ready = 0;
   let restarts = 0;
-  let lastRestart = 0;
+  let lastRestart = -1;
   let hasRunning = false;
   for (let i = st.containers.length - 1; i >= 0; i--) {
     const c = st.containers[i]!;
@@ -615,7 +615,7 @@ function podRow(pod: PodObject, st: PodStatus, now: number): string[] {
   if (reason === 'Completed' && hasRunning) reason = 'Running';
   if (pod.deletionTimestamp !== null) reason = 'Terminating';
   const restartText =
-    restarts > 0 && lastRestart > 0
+    restarts > 0 && lastRestart >= 0
       ? `${restarts} (${humanDuration(now - lastRestart)} ago)`
       : String(restarts);
   return [
@@ -1061,7 +1061,7 @@ function execCmd(ctx: Ctx, args: string[]): void {
       argv: cmd,
       env: { ...rc.env },
       workdir: rc.workdir,
-      interactive: on(p, 'stdin'),
+      interactive: on(p, 'stdin') || on(p, 'tty'),
     },
   });
   if (isErrno(pid)) {
@@ -1083,8 +1083,9 @@ function execChild(ctx: Ctx): void {
   if (ctx.getpid() === 1) ctx.mountProc();
   else ctx.setnsMount(1);
   ctx.chdir(s.workdir);
+  // runc runs an exec'd process in a session of its own; with -t it gets the terminal.
+  if (!s.interactive || s.detachedLog !== '') ctx.setsid();
   if (s.detachedLog !== '') {
-    ctx.setsid();
     const log = ctx.open(s.detachedLog, 'a');
     if (!isErrno(log)) {
       ctx.dup2(log, 1);

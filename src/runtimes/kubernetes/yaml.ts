@@ -37,6 +37,7 @@ function stripComment(s: string): string {
     const c = s[i]!;
     if (quote !== null) {
       if (c === '\\' && quote === '"') i++;
+      else if (c === "'" && quote === "'" && s[i + 1] === "'") i++;
       else if (c === quote) quote = null;
       continue;
     }
