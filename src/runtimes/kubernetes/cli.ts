@@ -528,7 +528,7 @@ function createPod(ctx: Ctx, m: PodManifest): void {
     sandbox: 'pending',
     shimPid: 0,
     pausePid: 0,
-    startTime: 0,
+    startTime: -1,
     containers: pod.containers.map((c): ContainerStatus => ({
       name: c.name,
       containerId: '',
@@ -763,7 +763,7 @@ function describePod(ctx: Ctx, pod: PodObject): string {
   L.push('Priority:\t0');
   L.push('Service Account:\tdefault');
   L.push(`Node:\t${NODE_NAME}/${NODE_IP}`);
-  if (st.startTime > 0) L.push(`Start Time:\t${rfc1123z(st.startTime)}`);
+  if (st.startTime >= 0) L.push(`Start Time:\t${rfc1123z(st.startTime)}`);
   if (labels.length === 0) L.push('Labels:\t<none>');
   else labels.forEach(([k, v], i) => L.push(`${i === 0 ? 'Labels:' : ''}\t${k}=${v}`));
   L.push('Annotations:\t<none>');

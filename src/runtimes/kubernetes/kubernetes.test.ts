@@ -589,6 +589,38 @@ describe('kubectl exec / logs / debug', () => {
   });
 });
 
+describe('the sandbox', () => {
+  it('killing /pause from the host: SandboxChanged, containers killed, all restarted', () => {
+    const m = machine();
+    const ps = session(m, [
+      'kubectl apply -f /root/k8s/shared-pid.yaml',
+      'kubectl wait --for=condition=Ready pod/shared',
+      'ps -e -o pid,comm | grep pause',
+    ]).text;
+    const pausePid = /(\d+) pause\n/.exec(outputOf(ps, 'ps -e -o pid,comm | grep pause'))![1]!;
+    const { text } = session(m, [
+      `kill -9 ${pausePid}`,
+      'sleep 1',
+      'kubectl get pods',
+      'kubectl exec shared -- ps -o pid,ppid,args',
+      'kubectl describe pod shared',
+      'ps -e -o comm | grep -c -e pause -e shim',
+    ]);
+    expect(outputOf(text, 'kubectl get pods')).toMatch(
+      /shared {3}2\/2 {5}Running {3}2 \(1s ago\) {3}1s\n/,
+    );
+    expect(outputOf(text, 'kubectl exec shared -- ps -o pid,ppid,args')).toMatch(
+      /\n +PID +PPID COMMAND\n +1 +0 \/pause\n +2 +0 sleep 1000\n +3 +0 sleep 2000\n/,
+    );
+    const d = outputOf(text, 'kubectl describe pod shared');
+    expect(d).toMatch(/ {4}Last State: +Terminated\n {6}Reason: +Error\n {6}Exit Code: +137\n/);
+    expect(d).toMatch(
+      /Normal {2}SandboxChanged +1s +kubelet +Pod sandbox changed, it will be killed and re-created.\n/,
+    );
+    expect(outputOf(text, 'ps -e -o comm | grep -c -e pause -e shim')).toBe('2\n');
+  });
+});
+
 describe('kubectl errors', () => {
   it('prints what kubectl prints, with exit status 1', () => {
     const m = machine();

@@ -17,7 +17,8 @@
  *   back-off of 10 s doubling to 5 min, reset by a successful run) is made here, when the shim
  *   reaps a container's init, because the restarted container is again the shim's child.
  *   A pod that reaches a terminal phase (restartPolicy Never/OnFailure) has its sandbox
- *   stopped, as the kubelet's SyncTerminatingPod does.
+ *   stopped, as the kubelet's SyncTerminatingPod does. If /pause dies while the pod should
+ *   run, the containers are killed and the sandbox is re-created (see sandboxDied).
  */
 import {
   SIGCHLD,
@@ -56,6 +57,10 @@ export interface SandboxShimState {
   /** container init host pid → container name ('' = pause) */
   inits: Record<string, string>;
   pausePid: number;
+  /** The sandbox is being stopped on purpose (pod deleted or finished). */
+  stopping: boolean;
+  /** /pause died on its own: the containers are killed and the sandbox re-created. */
+  recreating: boolean;
   // runc step / init
   container: string;
   containerId: string;
@@ -89,6 +94,8 @@ const blank = (pod: string, sandboxId: string): SandboxShimState => ({
   helpers: {},
   inits: {},
   pausePid: 0,
+  stopping: false,
+  recreating: false,
   container: '',
   containerId: '',
   shared: false,
@@ -297,6 +304,23 @@ function runcDone(ctx: Ctx, name: string, status: number): void {
       stopSandbox(ctx);
       return;
     }
+    if (
+      pod.manifest.spec.shareProcessNamespace &&
+      /ENOMEM|cannot join/.test(msg) &&
+      !ctx.state.stopping &&
+      pod.deletionTimestamp === null
+    ) {
+      // The sandbox's namespace is dying (its /pause was killed; the containers are reaped
+      // before /pause is): no start happened, so no restart counts; the sandbox is re-created.
+      setContainer(ctx, name, (c) => {
+        c.restartCount = Math.max(0, c.restartCount - 1);
+        c.state = 'terminated';
+        c.terminated = c.last;
+        c.reason = c.last?.reason ?? 'Error';
+      });
+      if (!ctx.state.recreating) sandboxDied(ctx);
+      return;
+    }
     containerExited(ctx, pod, name, 128, 0, 'StartError', msg);
     return;
   }
@@ -306,11 +330,18 @@ function runcDone(ctx: Ctx, name: string, status: number): void {
     updateStatus(ctx, pod.name, (s) => {
       s.sandbox = 'ready';
       s.pausePid = pid;
-      s.startTime = ctx.now;
+      if (s.startTime < 0) s.startTime = ctx.now;
     });
-    // The sandbox is up: start the app containers, in the order of the spec.
+    // The sandbox is up: start the app containers, in the order of the spec (after a
+    // re-created sandbox each container that ran before counts a restart).
     if (pod.deletionTimestamp === null)
-      for (const c of pod.containers) startContainer(ctx, pod, c.name);
+      for (const c of pod.containers) {
+        if (st?.containers.find((x) => x.name === c.name)?.containerId)
+          setContainer(ctx, c.name, (x) => {
+            x.restartCount++;
+          });
+        startContainer(ctx, pod, c.name);
+      }
     return;
   }
   setContainer(ctx, name, (c) => {
@@ -343,6 +374,10 @@ function containerExited(
     c.message = message;
     c.terminated = info;
     const policy = pod.manifest.spec.restartPolicy;
+    if (ctx.state.recreating) {
+      c.last = info; // restarted with the new sandbox
+      return;
+    }
     const restart =
       pod.deletionTimestamp === null &&
       (policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0));
@@ -361,7 +396,7 @@ function containerExited(
     }
   });
   if (restartIn < 0) {
-    maybeTerminal(ctx, pod);
+    if (!ctx.state.recreating) maybeTerminal(ctx, pod);
     return;
   }
   if (restartIn > 0) {
@@ -371,10 +406,10 @@ function containerExited(
       from: 'kubelet',
       message: `Back-off restarting failed container ${name} in pod ${pod.name}_${pod.namespace}(${pod.uid})`,
     });
-    ctx.setTimer(restartIn * 1_000_000, `restart:${name}`);
-    return;
   }
-  restart(ctx, pod, name);
+  // Even an immediate restart waits for the event loop: a shared namespace dies with /pause,
+  // and its containers are reaped before /pause is, which then re-creates the sandbox instead.
+  ctx.setTimer(restartIn * 1_000_000, `restart:${name}`);
 }
 
 function restart(ctx: Ctx, pod: PodObject, name: string): void {
@@ -393,7 +428,30 @@ function maybeTerminal(ctx: Ctx, pod: PodObject): void {
 }
 
 function stopSandbox(ctx: Ctx): void {
+  ctx.state.stopping = true;
   if (ctx.state.pausePid > 0) ctx.kill(ctx.state.pausePid, SIGKILL);
+}
+
+/**
+ * /pause died while the pod should run (someone killed it): the kubelet sees the sandbox gone
+ * ("SandboxChanged"), kills the pod's containers and creates the sandbox again, then restarts
+ * every container in it (kuberuntime computePodActions: KillPod + CreateSandbox). The model
+ * keeps the same shim and kills at once instead of with the grace period.
+ */
+function sandboxDied(ctx: Ctx): void {
+  const pod = loadPod(ctx, ctx.state.pod);
+  if (ctx.state.stopping || !pod || pod.deletionTimestamp !== null) return;
+  ctx.state.recreating = true;
+  updateStatus(ctx, pod.name, (s) => {
+    s.sandbox = 'starting';
+  });
+  recordEvent(ctx, pod.name, {
+    type: 'Normal',
+    reason: 'SandboxChanged',
+    from: 'kubelet',
+    message: 'Pod sandbox changed, it will be killed and re-created.',
+  });
+  for (const pid of Object.keys(ctx.state.inits)) ctx.kill(Number(pid), SIGKILL);
 }
 
 function reap(ctx: Ctx): void {
@@ -415,6 +473,7 @@ function reap(ctx: Ctx): void {
       updateStatus(ctx, ctx.state.pod, (s) => {
         s.pausePid = 0;
       });
+      if (!ctx.state.recreating) sandboxDied(ctx);
       continue;
     }
     const pod = loadPod(ctx, ctx.state.pod);
@@ -432,6 +491,10 @@ function reap(ctx: Ctx): void {
     Object.keys(ctx.state.helpers).length === 0 &&
     Object.keys(ctx.state.inits).length === 0
   ) {
+    if (ctx.state.recreating) {
+      ctx.state.recreating = false;
+      if (startPause(ctx) !== undefined) return;
+    }
     // Every task of the sandbox is gone: containerd shuts the shim down.
     updateStatus(ctx, ctx.state.pod, (s) => {
       s.sandbox = 'stopped';
@@ -471,10 +534,14 @@ function shimStart(ctx: Ctx): void {
     s.shimPid = ctx.getpid();
   });
   mkdirs(ctx, `${TASK_DIR}/${id}`);
-  // RunPodSandbox: the pause container, always in a PID namespace of its own.
-  const pid = startRunc(ctx, {
+  if (startPause(ctx) === undefined) ctx.exit(1);
+}
+
+/** RunPodSandbox: the pause container, always in a PID namespace of its own. */
+function startPause(ctx: Ctx): number | undefined {
+  return startRunc(ctx, {
     container: '',
-    containerId: id,
+    containerId: ctx.state.sandboxId,
     shared: false,
     path: '/pause',
     argv: ['/pause'],
@@ -482,7 +549,6 @@ function shimStart(ctx: Ctx): void {
     workdir: '/',
     log: '/dev/null',
   });
-  if (pid === undefined) ctx.exit(1);
 }
 
 /** The Kubernetes half of containerd-shim-runc-v2 (the Docker half is ../docker/shim.ts). */
@@ -496,6 +562,9 @@ export const sandboxShim = {
     const name = tag.slice('restart:'.length);
     const pod = loadPod(ctx, ctx.state.pod);
     if (!pod || pod.deletionTimestamp !== null) return;
+    if (ctx.state.recreating || ctx.state.pausePid === 0) return; // the new sandbox starts it
+    const c = loadStatus(ctx, pod.name)?.containers.find((x) => x.name === name);
+    if (!c || c.state === 'running' || c.reason === 'ContainerCreating') return; // started meanwhile
     restart(ctx, pod, name);
   },
 } satisfies Omit<Program<SandboxShimState>, 'name'>;

@@ -131,6 +131,7 @@ export interface PodStatus {
   sandbox: 'pending' | 'starting' | 'ready' | 'stopped';
   shimPid: number;
   pausePid: number;
+  /** When the kubelet first started the pod (µs), -1 before. */
   startTime: number;
   containers: ContainerStatus[];
   ephemeral: EphemeralStatus[];
