@@ -47,7 +47,7 @@ const POLL = 100_000;
 export const NODE_IP = '192.168.49.2';
 const BUSYBOX_SHELLS = new Set(['/bin/sh', '/usr/bin/sh', '/bin/ash']);
 
-type Phase = '' | 'daemons' | 'deleting' | 'exec' | 'debug' | 'waiting';
+type Phase = '' | 'daemons' | 'deleting' | 'exec' | 'debug' | 'waiting' | 'following';
 
 interface KubectlState {
   role: 'cli' | 'daemon-helper' | 'daemon-exec' | 'exec-child' | 'debug-ns';
@@ -69,6 +69,8 @@ interface KubectlState {
   workdir: string;
   interactive: boolean;
   detachedLog: string;
+  /** logs -f: how much of the log file (path) was printed */
+  offset: number;
 }
 
 type Ctx = ProgramContext<KubectlState>;
@@ -90,6 +92,7 @@ const fresh = (args: string[]): KubectlState => ({
   workdir: '/',
   interactive: false,
   detachedLog: '',
+  offset: 0,
 });
 
 const out = (ctx: Ctx, text: string): void => {
@@ -282,6 +285,7 @@ export const kubectl: Program<KubectlState> = {
     if (wake.call === 'sleep') {
       if (s.phase === 'deleting') deletePoll(ctx);
       else if (s.phase === 'waiting') waitPoll(ctx);
+      else if (s.phase === 'following') followPoll(ctx);
     }
   },
 };
@@ -974,7 +978,8 @@ function logs(ctx: Ctx, args: string[]): void {
     );
     return;
   }
-  const text = ctx.fs.readFile(logPath(pod, name, Math.max(restart, 0)));
+  const file = logPath(pod, name, Math.max(restart, 0));
+  const text = ctx.fs.readFile(file);
   let body = isErrno(text) ? '' : text;
   const tail = p.flags.get('tail');
   if (tail !== undefined && /^\d+$/.test(tail)) {
@@ -986,7 +991,34 @@ function logs(ctx: Ctx, args: string[]): void {
       .join('');
   }
   out(ctx, body);
+  if (on(p, 'follow') && !on(p, 'previous') && c.state === 'running') {
+    // -f: print what the container writes until it ends (Ctrl-C stops kubectl).
+    const s = ctx.state;
+    s.phase = 'following';
+    s.pod = pod.name;
+    s.container = name;
+    s.condition = c.containerId;
+    s.path = file;
+    s.offset = isErrno(text) ? 0 : text.length;
+    ctx.sleep(POLL);
+    return;
+  }
   ctx.exit(0);
+}
+
+function followPoll(ctx: Ctx): void {
+  const s = ctx.state;
+  const text = ctx.fs.readFile(s.path);
+  if (!isErrno(text) && text.length > s.offset) {
+    out(ctx, text.slice(s.offset));
+    s.offset = text.length;
+  }
+  const c = loadStatus(ctx, s.pod)?.containers.find((x) => x.name === s.container);
+  if (!c || c.containerId !== s.condition || c.state !== 'running') {
+    ctx.exit(0);
+    return;
+  }
+  ctx.sleep(POLL);
 }
 
 // ------------------------------------------------------------------ exec

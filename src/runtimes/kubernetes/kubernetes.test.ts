@@ -621,6 +621,63 @@ describe('the sandbox', () => {
   });
 });
 
+describe('more of kubectl', () => {
+  it('logs -f follows until the container ends; delete -f; exec -it runs a shell on the terminal', () => {
+    const m = createLabMachine({
+      files: {
+        ...FILES,
+        '/root/t/ticker.yaml': `apiVersion: v1
+kind: Pod
+metadata:
+  name: ticker
+spec:
+  restartPolicy: Never
+  containers:
+  - name: app
+    image: debian:12
+    command: ["sh", "-c", "for i in 1 2 3; do echo tick $i; sleep 1; done"]
+`,
+      },
+    });
+    const { text, took } = session(m, [
+      'kubectl apply -f /root/t/ticker.yaml',
+      'kubectl wait --for=condition=Ready pod/ticker',
+      'kubectl logs -f ticker',
+      'kubectl delete -f /root/t/ticker.yaml',
+      'kubectl apply -f /root/k8s/two-containers.yaml',
+      'kubectl wait --for=condition=Ready pod/two',
+    ]);
+    expect(outputOf(text, 'kubectl logs -f ticker')).toBe('tick 1\ntick 2\ntick 3\n');
+    expect(took[2]).toBeGreaterThanOrEqual(2.5);
+    expect(took[2]).toBeLessThan(3.5);
+    expect(outputOf(text, 'kubectl delete -f /root/t/ticker.yaml')).toBe('pod "ticker" deleted\n');
+    const shell = typeInto(m, [
+      'kubectl exec -it two -c app -- sh',
+      'echo pid=$$ ppid=$PPID',
+      'exit 4',
+      'echo rc=$?',
+    ]);
+    expect(shell).toMatch(/echo pid=\$\$ ppid=\$PPID\npid=\d+ ppid=0\n/);
+    expect(shell).toMatch(/command terminated with exit code 4\n/);
+    expect(shell).toMatch(/echo rc=\$\?\nrc=4\n/);
+  });
+
+  it('the same containerd-shim-runc-v2 binary still runs Docker containers', () => {
+    const m = machine();
+    const { text } = session(m, [
+      'docker run -d --name s debian:12 sleep 1000',
+      'docker exec s ps -eo pid,ppid,comm',
+      'ps -ef --forest',
+      'ps -eo args | grep -c "namespace [m]oby"',
+    ]);
+    expect(outputOf(text, 'docker exec s ps -eo pid,ppid,comm')).toMatch(/ +1 +0 sleep\n/);
+    expect(outputOf(text, 'ps -ef --forest')).toMatch(
+      /containerd-shim-runc-v2 -namespace\n.*\\_ sleep 1000\n/,
+    );
+    expect(outputOf(text, 'ps -eo args | grep -c "namespace [m]oby"')).toBe('1\n');
+  });
+});
+
 describe('kubectl errors', () => {
   it('prints what kubectl prints, with exit status 1', () => {
     const m = machine();
