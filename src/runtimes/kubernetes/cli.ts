@@ -545,6 +545,8 @@ function createPod(ctx: Ctx, m: PodManifest): void {
       last: null,
       restartCount: 0,
       restartAt: 0,
+      backoff: 0,
+      backoffUpdate: 0,
     })),
     ephemeral: [],
   };

@@ -576,6 +576,23 @@ describe('kubectl exec / logs / debug', () => {
     );
   });
 
+  it('a container that ran longer than its back-off is restarted at once', () => {
+    const m = createLabMachine({
+      files: {
+        '/root/t/slow.yaml':
+          'apiVersion: v1\nkind: Pod\nmetadata:\n  name: slow\nspec:\n  containers:\n  - name: app\n    image: debian:12\n    command: ["sh", "-c", "sleep 15; exit 1"]\n',
+      },
+    });
+    const { text } = session(m, [
+      'kubectl apply -f /root/t/slow.yaml',
+      'sleep 31',
+      'kubectl get pods',
+    ]);
+    expect(outputOf(text, 'kubectl get pods')).toMatch(
+      /slow {3}1\/1 {5}Running {3}2 \(\ds ago\) {3}31s\n/,
+    );
+  });
+
   it('a command that is not in the image: StartError, exit code 128', () => {
     const m = machine();
     const { text } = session(m, [

@@ -13,8 +13,9 @@
  *   container's init, writes runc's init.pid file and exits, so the init is adopted by the shim
  *   (the subreaper). The init calls setsid() (runc nsexec), mounts /proc, sends stdout/stderr to
  *   the container's log file, stdin to /dev/null, and execs the process args.
- * - The kubelet's restart decision (pkg/kubelet/kuberuntime: computePodActions, the restart
- *   back-off of 10 s doubling to 5 min, reset by a successful run) is made here, when the shim
+ * - The kubelet's restart decision (pkg/kubelet/kuberuntime: computePodActions and doBackOff
+ *   with client-go's flowcontrol.Backoff: 10 s doubling to 5 min, waited only by a container
+ *   that ends within the back-off of its last start, forgotten after 10 min) is made here, when the shim
  *   reaps a container's init, because the restarted container is again the shim's child.
  *   A pod that reaches a terminal phase (restartPolicy Never/OnFailure) has its sandbox
  *   stopped, as the kubelet's SyncTerminatingPod does. If /pause dies while the pod should
@@ -382,16 +383,17 @@ function containerExited(
       pod.deletionTimestamp === null &&
       (policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0));
     if (!restart) return;
-    // The first restart is immediate; then back-off 10 s, 20 s, ... up to 5 min.
-    restartIn =
-      c.restartCount === 0
-        ? 0
-        : Math.min(BACKOFF_INITIAL_S * 2 ** (c.restartCount - 1), BACKOFF_MAX_S);
+    // client-go flowcontrol.Backoff.IsInBackOffSince(key, finishedAt): a container that
+    // ends within the current back-off of its last (re)start waits for the rest of it.
+    const since = ctx.now - c.backoffUpdate;
+    const expired = since > 2 * BACKOFF_MAX_S * 1_000_000;
+    const inBackOff = c.backoff > 0 && !expired && since < c.backoff * 1_000_000;
+    restartIn = inBackOff ? (c.backoffUpdate + c.backoff * 1_000_000 - ctx.now) / 1_000_000 : 0;
     c.last = info;
     if (restartIn > 0) {
       c.state = 'waiting';
       c.reason = 'CrashLoopBackOff';
-      c.message = `back-off ${restartIn}s restarting failed container=${name} pod=${pod.name}_${pod.namespace}(${pod.uid})`;
+      c.message = `back-off ${c.backoff}s restarting failed container=${name} pod=${pod.name}_${pod.namespace}(${pod.uid})`;
       c.restartAt = ctx.now + restartIn * 1_000_000;
     }
   });
@@ -415,6 +417,11 @@ function containerExited(
 function restart(ctx: Ctx, pod: PodObject, name: string): void {
   setContainer(ctx, name, (c) => {
     c.restartCount++;
+    // Backoff.Next: 10 s at first (or once 2 × 5 min passed since the last), then doubled.
+    const expired = ctx.now - c.backoffUpdate > 2 * BACKOFF_MAX_S * 1_000_000;
+    c.backoff =
+      c.backoff === 0 || expired ? BACKOFF_INITIAL_S : Math.min(c.backoff * 2, BACKOFF_MAX_S);
+    c.backoffUpdate = ctx.now;
   });
   startContainer(ctx, pod, name);
 }

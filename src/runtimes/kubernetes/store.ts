@@ -112,6 +112,9 @@ export interface ContainerStatus {
   restartCount: number;
   /** Virtual time of the next start after a crash (restart back-off), or 0. */
   restartAt: number;
+  /** The kubelet's restart back-off for this container (s, 0: none yet) and when it was set. */
+  backoff: number;
+  backoffUpdate: number;
 }
 
 export interface EphemeralStatus {
