@@ -1377,6 +1377,14 @@ function debug(ctx: Ctx, args: string[]): void {
   }
   if (ref.startsWith('pod/') || ref.startsWith('pods/') || ref.startsWith('po/'))
     ref = ref.slice(ref.indexOf('/') + 1);
+  if (!on(p, 'stdin')) {
+    usage(
+      ctx,
+      'debug',
+      'a debug container without -i (attached later with kubectl attach) is not modelled in PID 1 Lab; use kubectl debug -it',
+    );
+    return;
+  }
   const imageRef = p.flags.get('image');
   if (imageRef === undefined) {
     usage(

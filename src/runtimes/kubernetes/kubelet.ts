@@ -189,6 +189,18 @@ function beginKill(ctx: Ctx, pod: PodObject, st: PodStatus): PodKill {
 }
 
 function progress(ctx: Ctx, pod: PodObject, st: PodStatus, kill: PodKill): void {
+  // A second delete with a shorter grace period (kubectl delete --grace-period=N, --force)
+  // shortens what is left: the kubelet kills again with the new override.
+  const grace = pod.deletionGracePeriodSeconds ?? kill.grace;
+  if (grace < kill.grace) {
+    kill.grace = grace;
+    for (const k of Object.values(kill.containers)) {
+      if (k.phase === 'hook')
+        k.hookDeadline = Math.min(k.hookDeadline, ctx.now + grace * 1_000_000);
+      if (k.phase === 'stopping')
+        k.killAt = Math.min(k.killAt, ctx.now + Math.max(grace, MIN_GRACE_S) * 1_000_000);
+    }
+  }
   for (const [name, k] of Object.entries(kill.containers)) {
     const c = st.containers.find((x) => x.name === name);
     const alive = c !== undefined && c.state === 'running' && c.pid === k.pid;

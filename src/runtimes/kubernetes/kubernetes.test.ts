@@ -433,6 +433,19 @@ describe('kubectl delete pod', () => {
     expect(took[4]).toBeLessThan(3.5);
   });
 
+  it('a second delete with a shorter grace period shortens the wait', () => {
+    const m = machine();
+    const { took } = session(m, [
+      'kubectl apply -f /root/k8s/two-containers.yaml',
+      'kubectl wait --for=condition=Ready pod/two',
+      'kubectl delete pod two --wait=false',
+      'sleep 3',
+      'kubectl delete pod two --grace-period=5',
+    ]);
+    expect(took[4]).toBeGreaterThanOrEqual(5);
+    expect(took[4]).toBeLessThan(6.5);
+  });
+
   it('--force --grace-period=0 removes the object at once; the processes still get 2 s', () => {
     const m = machine();
     const { text, took } = session(m, [
