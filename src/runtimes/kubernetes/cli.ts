@@ -397,18 +397,41 @@ function podNames(operands: readonly string[]): { names: string[]; all: boolean 
 
 // ------------------------------------------------------------------ apply
 
-function readManifest(
-  ctx: Ctx,
-  file: string,
-): { docs: { manifest: PodManifest | undefined; error?: string }[] } | string {
+type ManifestDocs = { docs: { manifest: PodManifest | undefined; error?: string }[] };
+
+/**
+ * -f PATH: a file, or a directory whose .yaml, .yml and .json files are read in name order
+ * (kubectl's FileVisitor); errors of one file do not stop the others.
+ */
+function readManifests(ctx: Ctx, path: string): ManifestDocs | string {
+  const st = ctx.fs.stat(path);
+  if (isErrno(st)) return `error: the path "${path}" does not exist\n`;
+  if (st.type !== 'dir') return readManifest(ctx, path);
+  const names = ctx.fs.readdir(path);
+  const docs: ManifestDocs['docs'] = [];
+  for (const n of isErrno(names) ? [] : names) {
+    if (!/\.(ya?ml|json)$/.test(n)) continue;
+    const r = readManifest(ctx, `${path.replace(/\/$/, '')}/${n}`);
+    if (typeof r === 'string') docs.push({ manifest: undefined, error: r });
+    else docs.push(...r.docs);
+  }
+  if (docs.length === 0) return 'error: no objects passed to apply\n';
+  return { docs };
+}
+
+function readManifest(ctx: Ctx, file: string): ManifestDocs | string {
   const text = ctx.fs.readFile(file);
   if (isErrno(text)) return `error: the path "${file}" does not exist\n`;
   let docs;
   try {
-    docs = parseYamlDocuments(text);
+    // JSON is YAML; a JSON file may span lines, which the YAML subset does not parse.
+    docs = text.trimStart().startsWith('{')
+      ? [JSON.parse(text) as never]
+      : parseYamlDocuments(text);
   } catch (e) {
     if (e instanceof YamlError)
       return `error: error parsing ${file}: error converting YAML to JSON: ${e.message}\n`;
+    if (e instanceof SyntaxError) return `error: error parsing ${file}: ${e.message}\n`;
     throw e;
   }
   if (docs.length === 0) return `error: no objects passed to apply\n`;
@@ -467,7 +490,7 @@ function apply(ctx: Ctx, sub: 'apply' | 'create', args: string[]): void {
     usage(ctx, sub, 'must specify one of -f and -k');
     return;
   }
-  const r = readManifest(ctx, file);
+  const r = readManifests(ctx, file);
   if (typeof r === 'string') {
     fail(ctx, r);
     return;
@@ -1191,7 +1214,7 @@ function deleteCmd(ctx: Ctx, args: string[]): void {
   let names: string[];
   const file = p.flags.get('filename');
   if (file !== undefined) {
-    const r = readManifest(ctx, file);
+    const r = readManifests(ctx, file);
     if (typeof r === 'string') {
       fail(ctx, r);
       return;

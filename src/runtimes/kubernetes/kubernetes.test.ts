@@ -692,6 +692,23 @@ spec:
     expect(shell).toMatch(/echo rc=\$\?\nrc=4\n/);
   });
 
+  it('apply -f a directory (every example) and a JSON manifest', () => {
+    const m = createLabMachine({
+      files: {
+        '/root/j/pod.json':
+          '{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  "metadata": {"name": "fromjson"},\n  "spec": {"containers": [{"name": "a", "image": "busybox", "command": ["sleep", "60"]}]}\n}\n',
+      },
+    });
+    const { text } = session(m, [
+      'kubectl apply -f /root/k8s/',
+      'kubectl apply -f /root/j/pod.json',
+    ]);
+    expect(outputOf(text, 'kubectl apply -f /root/k8s/')).toBe(
+      'pod/crashloop created\npod/grace created\npod/orphans-no-share created\npod/orphans created\npod/prestop created\npod/shared created\npod/two created\n',
+    );
+    expect(outputOf(text, 'kubectl apply -f /root/j/pod.json')).toBe('pod/fromjson created\n');
+  });
+
   it('the same containerd-shim-runc-v2 binary still runs Docker containers', () => {
     const m = machine();
     const { text } = session(m, [
