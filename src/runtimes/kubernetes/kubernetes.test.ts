@@ -793,3 +793,27 @@ describe('determinism', () => {
     expect(run()).toBe(run());
   });
 });
+
+describe('cleanup', () => {
+  it('a deleted pod leaves no object, log or runtime directory behind', () => {
+    const m = machine();
+    const { text } = session(m, [
+      'kubectl apply -f /root/k8s/shared-pid.yaml',
+      'kubectl wait --for=condition=Ready pod/shared',
+      'ls /run/containerd/io.containerd.runtime.v2.task/k8s.io | wc -l',
+      'kubectl delete pod shared',
+      'ls /run/containerd/io.containerd.runtime.v2.task/k8s.io /var/lib/kubelet/pods /var/log/pods',
+    ]);
+    expect(outputOf(text, 'ls /run/containerd/io.containerd.runtime.v2.task/k8s.io | wc -l')).toBe(
+      '3\n',
+    );
+    expect(
+      outputOf(
+        text,
+        'ls /run/containerd/io.containerd.runtime.v2.task/k8s.io /var/lib/kubelet/pods /var/log/pods',
+      ),
+    ).toBe(
+      '/run/containerd/io.containerd.runtime.v2.task/k8s.io:\n\n/var/lib/kubelet/pods:\n\n/var/log/pods:\n',
+    );
+  });
+});

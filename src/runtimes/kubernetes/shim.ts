@@ -37,6 +37,7 @@ import { notFoundText } from '../docker/shim.ts';
 import {
   TASK_DIR,
   listPods,
+  removeTree,
   loadPod,
   loadStatus,
   logPath,
@@ -255,7 +256,6 @@ function startContainer(ctx: Ctx, pod: PodObject, name: string): void {
     message: `Created container ${name}`,
   });
   if (error !== '') {
-    mkdirs(ctx, `${TASK_DIR}/${id}`);
     containerExited(ctx, pod, name, 128, 0, 'StartError', error);
     recordEvent(ctx, pod.name, {
       type: 'Warning',
@@ -301,6 +301,7 @@ function runcDone(ctx: Ctx, name: string, status: number): void {
   if (!wifexited(status) || wexitstatus(status) !== 0 || pid <= 0) {
     const err = ctx.fs.readFile(`${TASK_DIR}/${id}/error`);
     const msg = isErrno(err) ? 'failed to start' : err;
+    removeTree(ctx, `${TASK_DIR}/${id}`);
     if (name === '') {
       stopSandbox(ctx);
       return;
@@ -475,6 +476,11 @@ function reap(ctx: Ctx): void {
     const name = ctx.state.inits[key];
     if (name === undefined) continue; // an adopted orphan (there are none with pause as init)
     delete ctx.state.inits[key];
+    // containerd deletes the task: its runtime directory goes.
+    const st = loadStatus(ctx, ctx.state.pod);
+    const id =
+      name === '' ? ctx.state.sandboxId : st?.containers.find((c) => c.name === name)?.containerId;
+    if (id) removeTree(ctx, `${TASK_DIR}/${id}`);
     if (name === '') {
       ctx.state.pausePid = 0;
       updateStatus(ctx, ctx.state.pod, (s) => {

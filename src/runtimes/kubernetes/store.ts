@@ -219,12 +219,24 @@ export function listPods(ctx: Ctx): PodObject[] {
   return out;
 }
 
-/** rm -rf of a pod's directory (the API object is gone). */
+/** rm -rf */
+export function removeTree(ctx: Ctx, path: string): void {
+  const st = ctx.fs.stat(path);
+  if (isErrno(st)) return;
+  if (st.type !== 'dir') {
+    ctx.unlink(path);
+    return;
+  }
+  const names = ctx.fs.readdir(path);
+  if (!isErrno(names)) for (const n of names) removeTree(ctx, `${path}/${n}`);
+  ctx.rmdir(path);
+}
+
+/** The API object is gone: the kubelet removes the pod's directory and its logs. */
 export function removePodDir(ctx: Ctx, name: string): void {
-  const dir = podDir(name);
-  const names = ctx.fs.readdir(dir);
-  if (!isErrno(names)) for (const n of names) ctx.unlink(`${dir}/${n}`);
-  ctx.rmdir(dir);
+  const pod = loadPod(ctx, name);
+  if (pod) removeTree(ctx, logDir(pod));
+  removeTree(ctx, podDir(name));
 }
 
 /**
