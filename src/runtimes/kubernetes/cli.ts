@@ -10,7 +10,16 @@
  * container: PPID 0 inside, as for the real ones, whose parent is the shim); kubectl waits by
  * polling the API objects every 100 ms (the real one watches).
  */
-import { isErrno, wexitstatus, wifexited, wifsignaled, wtermsig } from '../../kernel-sim/index.ts';
+import {
+  SIGINT,
+  SIGQUIT,
+  SIGTSTP,
+  isErrno,
+  wexitstatus,
+  wifexited,
+  wifsignaled,
+  wtermsig,
+} from '../../kernel-sim/index.ts';
 import type { Program, ProgramContext, WakeEvent } from '../../kernel-sim/index.ts';
 import { mkdirs, randomHex, writeText } from '../docker/store.ts';
 import { lookPath } from '../docker/store.ts';
@@ -68,6 +77,8 @@ interface KubectlState {
   env: Record<string, string>;
   workdir: string;
   interactive: boolean;
+  /** -t: the process gets the terminal (no session of its own) */
+  tty: boolean;
   detachedLog: string;
   /** logs -f: how much of the log file (path) was printed */
   offset: number;
@@ -91,6 +102,7 @@ const fresh = (args: string[]): KubectlState => ({
   env: {},
   workdir: '/',
   interactive: false,
+  tty: false,
   detachedLog: '',
   offset: 0,
 });
@@ -262,6 +274,9 @@ export const kubectl: Program<KubectlState> = {
       return;
     }
     main(ctx);
+  },
+  onSignal() {
+    // -t: the keys went to the container (see rawTerminal); nothing to do here.
   },
   resume(ctx, wake: WakeEvent) {
     const s = ctx.state;
@@ -1109,6 +1124,7 @@ function execCmd(ctx: Ctx, args: string[]): void {
     fail(ctx, `error: unable to upgrade connection: container not found ("${name}")\n`);
     return;
   }
+  if (on(p, 'tty')) rawTerminal(ctx);
   const pid = ctx.fork({
     program: 'kubectl',
     state: {
@@ -1118,7 +1134,8 @@ function execCmd(ctx: Ctx, args: string[]): void {
       argv: cmd,
       env: { ...rc.env },
       workdir: rc.workdir,
-      interactive: on(p, 'stdin') || on(p, 'tty'),
+      interactive: on(p, 'stdin'),
+      tty: on(p, 'tty'),
     },
   });
   if (isErrno(pid)) {
@@ -1133,6 +1150,16 @@ function execCmd(ctx: Ctx, args: string[]): void {
   waitChild(ctx);
 }
 
+/**
+ * With -t kubectl puts the terminal in raw mode and sends Ctrl-C, Ctrl-\\ and Ctrl-Z to the
+ * container's terminal as keys: here kubectl catches the signals they raise (so it is not
+ * killed) and the process in the container, in the same foreground group, receives them.
+ * Handlers, unlike SIG_IGN, are reset by exec, so the child starts with the defaults.
+ */
+function rawTerminal(ctx: Ctx): void {
+  for (const sig of [SIGINT, SIGQUIT, SIGTSTP]) ctx.sigaction(sig, 'handler');
+}
+
 function execChild(ctx: Ctx): void {
   const s = ctx.state;
   // /proc of the container: PID 1 of the namespace we were forked into is its init (or pause);
@@ -1141,7 +1168,7 @@ function execChild(ctx: Ctx): void {
   else ctx.setnsMount(1);
   ctx.chdir(s.workdir);
   // runc runs an exec'd process in a session of its own; with -t it gets the terminal.
-  if (!s.interactive || s.detachedLog !== '') ctx.setsid();
+  if (!s.tty || s.detachedLog !== '') ctx.setsid();
   if (s.detachedLog !== '') {
     const log = ctx.open(s.detachedLog, 'a');
     if (!isErrno(log)) {
@@ -1492,12 +1519,14 @@ function debug(ctx: Ctx, args: string[]): void {
     env,
     workdir: image.workdir,
     interactive,
+    tty: on(p, 'tty'),
     detachedLog: interactive ? '' : log,
   };
   if (joinPid > 0 && ctx.setnsPid(joinPid) !== 0) {
     fail(ctx, `error: unable to upgrade connection: container not found ("${target ?? ''}")\n`);
     return;
   }
+  if (child.tty) rawTerminal(ctx);
   const pid = ctx.fork({ program: 'kubectl', state: child });
   if (isErrno(pid)) {
     fail(ctx, `error: fork: ${pid}\n`);

@@ -689,6 +689,15 @@ spec:
     ]);
     expect(shell).toMatch(/echo pid=\$\$ ppid=\$PPID\npid=\d+ ppid=0\n/);
     expect(shell).toMatch(/command terminated with exit code 4\n/);
+    // Ctrl-C in a -t session reaches the process in the container, not kubectl.
+    const before = m.output().length;
+    m.type('kubectl exec -it two -c app -- sleep 50\r');
+    m.advance(100_000);
+    m.type('\x03');
+    m.advance(100_000);
+    const after = typeInto(m, ['echo rc=$?']);
+    expect(m.output().slice(before)).toContain('command terminated with exit code 130');
+    expect(after).toMatch(/rc=130\n/);
     expect(shell).toMatch(/echo rc=\$\?\nrc=4\n/);
   });
 
