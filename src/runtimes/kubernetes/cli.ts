@@ -56,7 +56,7 @@ const POLL = 100_000;
 export const NODE_IP = '192.168.49.2';
 const BUSYBOX_SHELLS = new Set(['/bin/sh', '/usr/bin/sh', '/bin/ash']);
 
-type Phase = '' | 'daemons' | 'deleting' | 'exec' | 'debug' | 'waiting' | 'following';
+type Phase = '' | 'daemons' | 'deleting' | 'exec' | 'debug' | 'waiting' | 'following' | 'watching';
 
 interface KubectlState {
   role: 'cli' | 'daemon-helper' | 'daemon-exec' | 'exec-child' | 'debug-ns';
@@ -82,6 +82,10 @@ interface KubectlState {
   detachedLog: string;
   /** logs -f: how much of the log file (path) was printed */
   offset: number;
+  /** get -w: what was last printed for each pod, and the remembered column widths */
+  watchKeys: Record<string, string>;
+  widths: number[];
+  wide: boolean;
 }
 
 type Ctx = ProgramContext<KubectlState>;
@@ -105,6 +109,9 @@ const fresh = (args: string[]): KubectlState => ({
   tty: false,
   detachedLog: '',
   offset: 0,
+  watchKeys: {},
+  widths: [],
+  wide: false,
 });
 
 const out = (ctx: Ctx, text: string): void => {
@@ -301,6 +308,7 @@ export const kubectl: Program<KubectlState> = {
       if (s.phase === 'deleting') deletePoll(ctx);
       else if (s.phase === 'waiting') waitPoll(ctx);
       else if (s.phase === 'following') followPoll(ctx);
+      else if (s.phase === 'watching') watchPoll(ctx);
     }
   },
 };
@@ -694,8 +702,9 @@ function get(ctx: Ctx, args: string[]): void {
     );
     return;
   }
-  if (on(p, 'watch')) {
-    fail(ctx, 'error: --watch is not modelled in PID 1 Lab; run kubectl get again\n');
+  const watch = on(p, 'watch');
+  if (watch && output === 'name') {
+    fail(ctx, 'error: --watch with -o name is not modelled in PID 1 Lab\n');
     return;
   }
   const r = podNames(p.operands);
@@ -715,7 +724,7 @@ function get(ctx: Ctx, args: string[]): void {
         code = 1;
       }
     }
-  if (r.all && pods.length === 0) {
+  if (r.all && pods.length === 0 && !watch) {
     err(ctx, 'No resources found in default namespace.\n');
     ctx.exit(0);
     return;
@@ -725,21 +734,69 @@ function get(ctx: Ctx, args: string[]): void {
     ctx.exit(code);
     return;
   }
-  if (pods.length > 0) {
-    const wide = output === 'wide';
-    const head = ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'];
-    if (wide) head.push('IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES');
-    const rows = [head];
-    for (const pod of pods) {
-      const st = loadStatus(ctx, pod.name);
-      if (!st) continue;
-      const row = podRow(pod, st, ctx.now);
-      if (wide) row.push(st.sandbox === 'ready' ? pod.ip : '<none>', NODE_NAME, '<none>', '<none>');
-      rows.push(row);
-    }
-    out(ctx, tabwrite(rows.map((r2) => `${r2.join('\t')}\n`).join(''), 6, 3));
+  const wide = output === 'wide';
+  const head = ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'];
+  if (wide) head.push('IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES');
+  const rows = [head];
+  const s = ctx.state;
+  for (const pod of pods) {
+    const st = loadStatus(ctx, pod.name);
+    if (!st) continue;
+    const row = fullRow(pod, st, ctx.now, wide);
+    rows.push(row);
+    s.watchKeys[pod.name] = watchKey(row);
   }
-  ctx.exit(code);
+  if (rows.length > 1) out(ctx, tabwrite(rows.map((r2) => `${r2.join('\t')}\n`).join(''), 6, 3));
+  if (!watch) {
+    ctx.exit(code);
+    return;
+  }
+  // -w: the table, then a line each time a pod changes (printers with RememberWidths).
+  s.widths = head.map((_, i) => Math.max(6, ...rows.map((r2) => [...(r2[i] ?? '')].length + 3)));
+  s.wide = wide;
+  s.targets = r.all ? [] : r.names;
+  s.phase = 'watching';
+  ctx.sleep(POLL);
+}
+
+function fullRow(pod: PodObject, st: PodStatus, now: number, wide: boolean): string[] {
+  const row = podRow(pod, st, now);
+  if (wide) row.push(st.sandbox === 'ready' ? pod.ip : '<none>', NODE_NAME, '<none>', '<none>');
+  return row;
+}
+
+/** What a watch event changes: everything but the ages. */
+const watchKey = (row: readonly string[]): string =>
+  row
+    .filter((_, i) => i !== 4)
+    .map((c) => c.replace(/ \(.* ago\)$/, ''))
+    .join('|');
+
+function watchPoll(ctx: Ctx): void {
+  const s = ctx.state;
+  const seen = new Set<string>();
+  for (const pod of visiblePods(ctx)) {
+    if (s.targets.length > 0 && !s.targets.includes(pod.name)) continue;
+    const st = loadStatus(ctx, pod.name);
+    if (!st) continue;
+    seen.add(pod.name);
+    const row = fullRow(pod, st, ctx.now, s.wide);
+    const key = watchKey(row);
+    if (s.watchKeys[pod.name] === key) continue;
+    s.watchKeys[pod.name] = key;
+    let line = '';
+    row.forEach((cell, i) => {
+      const w = [...cell].length;
+      if (i === row.length - 1) line += cell;
+      else {
+        s.widths[i] = Math.max(s.widths[i] ?? 0, w + 3);
+        line += cell + ' '.repeat(s.widths[i]! - w);
+      }
+    });
+    out(ctx, `${line}\n`);
+  }
+  for (const name of Object.keys(s.watchKeys)) if (!seen.has(name)) delete s.watchKeys[name];
+  ctx.sleep(POLL);
 }
 
 // ------------------------------------------------------------------ describe

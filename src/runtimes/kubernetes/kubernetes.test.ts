@@ -718,6 +718,25 @@ spec:
     expect(outputOf(text, 'kubectl apply -f /root/j/pod.json')).toBe('pod/fromjson created\n');
   });
 
+  it('get pods -w prints a line each time a pod changes, until Ctrl-C', () => {
+    const m = machine();
+    session(m, ['kubectl apply -f /root/k8s/grace.yaml']);
+    const before = m.output().length;
+    m.type('kubectl get pods -w\r');
+    m.advance(2_000_000);
+    const other = m.openTerminal().tty;
+    m.advance(100_000);
+    m.type('kubectl delete pod grace --wait=false\r', other);
+    m.advance(8_000_000);
+    m.type('\x03');
+    m.advance(100_000);
+    const shown = m.output().slice(before).replace(/\r/g, '');
+    // The widths of the first table are remembered; a longer STATUS widens its column.
+    expect(shown).toBe(
+      'kubectl get pods -w\nNAME    READY   STATUS    RESTARTS   AGE\ngrace   1/1     Running   0          0s\ngrace   1/1     Terminating   0          2s\ngrace   0/1     Terminating   0          8s\n^C\nroot@host:~# ',
+    );
+  });
+
   it('the same containerd-shim-runc-v2 binary still runs Docker containers', () => {
     const m = machine();
     const { text } = session(m, [
