@@ -707,6 +707,10 @@ function get(ctx: Ctx, args: string[]): void {
     fail(ctx, 'error: --watch with -o name is not modelled in PID 1 Lab\n');
     return;
   }
+  if (['events', 'event', 'ev'].includes(p.operands[0] ?? '')) {
+    getEvents(ctx);
+    return;
+  }
   const r = podNames(p.operands);
   if (typeof r === 'string') {
     fail(ctx, `error: ${r}\n`);
@@ -757,6 +761,26 @@ function get(ctx: Ctx, args: string[]): void {
   s.targets = r.all ? [] : r.names;
   s.phase = 'watching';
   ctx.sleep(POLL);
+}
+
+/** kubectl get events: every pod's events, oldest first. */
+function getEvents(ctx: Ctx): void {
+  const rows: { last: number; cells: string[] }[] = [];
+  for (const pod of visiblePods(ctx))
+    for (const e of aggregateEvents(loadEvents(ctx, pod.name)))
+      rows.push({
+        last: e.last,
+        cells: [humanDuration(ctx.now - e.last), e.type, e.reason, `pod/${pod.name}`, e.message],
+      });
+  if (rows.length === 0) {
+    err(ctx, 'No resources found in default namespace.\n');
+    ctx.exit(0);
+    return;
+  }
+  rows.sort((a, b) => a.last - b.last);
+  const lines = [['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'], ...rows.map((r) => r.cells)];
+  out(ctx, tabwrite(lines.map((l) => `${l.join('\t')}\n`).join(''), 6, 3));
+  ctx.exit(0);
 }
 
 function fullRow(pod: PodObject, st: PodStatus, now: number, wide: boolean): string[] {

@@ -737,6 +737,22 @@ spec:
     );
   });
 
+  it('get events', () => {
+    const m = machine();
+    const { text } = session(m, [
+      'kubectl apply -f /root/k8s/grace.yaml',
+      'sleep 1',
+      'kubectl get events',
+    ]);
+    expect(outputOf(text, 'kubectl get events')).toBe(
+      'LAST SEEN   TYPE     REASON      OBJECT      MESSAGE\n' +
+        '1s          Normal   Scheduled   pod/grace   Successfully assigned default/grace to host\n' +
+        '1s          Normal   Pulled      pod/grace   Container image "debian:12" already present on machine\n' +
+        '1s          Normal   Created     pod/grace   Created container app\n' +
+        '1s          Normal   Started     pod/grace   Started container app\n',
+    );
+  });
+
   it('the same containerd-shim-runc-v2 binary still runs Docker containers', () => {
     const m = machine();
     const { text } = session(m, [
