@@ -37,6 +37,7 @@ import { SHIM_PATH } from '../docker/shim.ts';
 import {
   descendants,
   listPods,
+  liveComm,
   loadStatus,
   recordEvent,
   removePodDir,
@@ -203,7 +204,11 @@ function progress(ctx: Ctx, pod: PodObject, st: PodStatus, kill: PodKill): void 
   }
   for (const [name, k] of Object.entries(kill.containers)) {
     const c = st.containers.find((x) => x.name === name);
-    const alive = c !== undefined && c.state === 'running' && c.pid === k.pid;
+    const alive =
+      c !== undefined &&
+      c.state === 'running' &&
+      c.pid === k.pid &&
+      liveComm(ctx, k.pid) !== undefined;
     if (!alive) {
       k.phase = 'done';
       continue;
@@ -238,7 +243,15 @@ function sync(ctx: Ctx): boolean {
       continue;
     }
     busy = true;
-    if (st.sandbox === 'pending' || st.sandbox === 'stopped') {
+    // A shim killed from outside cannot report any more: its sandbox counts as gone once its
+    // processes are (containerd notices the shim's death the same way).
+    const orphaned =
+      st.sandbox === 'ready' &&
+      st.shimPid > 0 &&
+      liveComm(ctx, st.shimPid) === undefined &&
+      liveComm(ctx, st.pausePid) === undefined &&
+      st.containers.every((c) => liveComm(ctx, c.pid) === undefined);
+    if (st.sandbox === 'pending' || st.sandbox === 'stopped' || orphaned) {
       removePodDir(ctx, pod.name);
       delete ctx.state.killing[pod.name];
       continue;
