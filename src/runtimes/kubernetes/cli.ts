@@ -385,7 +385,9 @@ function main(ctx: Ctx): void {
     default:
       fail(
         ctx,
-        `error: unknown command "${sub}" for "kubectl"\n\nDid you mean this?\n\tget\n\tapply\n`,
+        sub.startsWith('-')
+          ? `error: unknown flag: ${sub.split('=')[0]!}\nSee 'kubectl --help' for usage.\n`
+          : `error: unknown command "${sub}" for "kubectl"\n`,
       );
   }
 }
@@ -395,9 +397,14 @@ function main(ctx: Ctx): void {
 /**
  * `pod x`, `pods x y`, `po x`, `pod/x`: the pod names, or an error as kubectl words it.
  */
-function podNames(operands: readonly string[]): { names: string[]; all: boolean } | string {
+function podNames(
+  operands: readonly string[],
+  verb: 'get' | 'describe' | 'delete' | 'wait' = 'get',
+): { names: string[]; all: boolean } | string {
   if (operands.length === 0)
-    return 'You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.';
+    return verb === 'delete' || verb === 'wait'
+      ? "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"
+      : `You must specify the type of resource to ${verb}. Use "kubectl api-resources" for a complete list of supported resources.`;
   const names: string[] = [];
   const isPod = (t: string): boolean => ['pod', 'pods', 'po'].includes(t.toLowerCase());
   const first = operands[0]!;
@@ -410,10 +417,8 @@ function podNames(operands: readonly string[]): { names: string[]; all: boolean 
     }
     return { names, all: false };
   }
-  if (!isPod(first)) {
-    const t = first.split(',')[0]!;
-    return `the server doesn't have a resource type "${t}"`;
-  }
+  const other = first.split(',').find((t) => !isPod(t));
+  if (other !== undefined) return `the server doesn't have a resource type "${other}"`;
   names.push(...operands.slice(1));
   return { names, all: names.length === 0 };
 }
@@ -717,17 +722,19 @@ function get(ctx: Ctx, args: string[]): void {
     return;
   }
   const pods: PodObject[] = [];
-  let code = 0;
+  const missing: string[] = [];
   if (r.all) pods.push(...visiblePods(ctx));
   else
     for (const n of r.names) {
       const pod = visiblePod(ctx, n);
       if (pod) pods.push(pod);
-      else {
-        err(ctx, notFound(n));
-        code = 1;
-      }
+      else missing.push(n);
     }
+  // The table first, then what was not found (kubectl prints errors at the end).
+  const code = missing.length > 0 ? 1 : 0;
+  const flushMissing = (): void => {
+    for (const n of missing) err(ctx, notFound(n));
+  };
   if (r.all && pods.length === 0 && !watch) {
     err(ctx, 'No resources found in default namespace.\n');
     ctx.exit(0);
@@ -735,6 +742,7 @@ function get(ctx: Ctx, args: string[]): void {
   }
   if (output === 'name') {
     out(ctx, pods.map((pod) => `pod/${pod.name}\n`).join(''));
+    flushMissing();
     ctx.exit(code);
     return;
   }
@@ -751,6 +759,7 @@ function get(ctx: Ctx, args: string[]): void {
     s.watchKeys[pod.name] = watchKey(row);
   }
   if (rows.length > 1) out(ctx, tabwrite(rows.map((r2) => `${r2.join('\t')}\n`).join(''), 6, 3));
+  flushMissing();
   if (!watch) {
     ctx.exit(code);
     return;
@@ -859,7 +868,7 @@ function describe(ctx: Ctx, args: string[]): void {
     return;
   }
   if (!checkNamespace(ctx, p)) return;
-  const r = podNames(p.operands);
+  const r = podNames(p.operands, 'describe');
   if (typeof r === 'string') {
     fail(ctx, `error: ${r}\n`);
     return;
@@ -1336,7 +1345,7 @@ function deleteCmd(ctx: Ctx, args: string[]): void {
       return;
     }
   } else {
-    const r = podNames(p.operands);
+    const r = podNames(p.operands, 'delete');
     if (typeof r === 'string') {
       fail(ctx, `error: ${r}\n`);
       return;
@@ -1415,7 +1424,7 @@ function waitCmd(ctx: Ctx, args: string[]): void {
     );
     return;
   }
-  const r = podNames(p.operands);
+  const r = podNames(p.operands, 'wait');
   if (typeof r === 'string') {
     fail(ctx, `error: ${r}\n`);
     return;
