@@ -59,6 +59,22 @@ spec:
     image: debian:12
     command: ["sh", "-c", "(sleep 5 &); exec sleep 1000"]
 `,
+  'tini-shared.yaml': `# tini as the entrypoint of a container in a shared PID namespace: tini is not
+# PID 1 (pause is), so it warns unless it registers as a child subreaper (-s).
+apiVersion: v1
+kind: Pod
+metadata:
+  name: tini-shared
+spec:
+  shareProcessNamespace: true
+  containers:
+  - name: plain
+    image: debian:12
+    command: ["tini", "--", "sleep", "1000"]
+  - name: subreaper
+    image: debian:12
+    command: ["tini", "-s", "--", "sleep", "2000"]
+`,
   'prestop.yaml': `# A preStop hook runs inside the container before the stop signal; the grace
 # period (30 s by default) counts from the start of the hook.
 apiVersion: v1

@@ -324,6 +324,24 @@ describe('kubectl apply / get / the node', () => {
     );
   });
 
+  it('tini in a shared namespace is not PID 1: it warns unless it is a subreaper (-s)', () => {
+    const m = machine();
+    const { text } = session(m, [
+      'kubectl apply -f /root/k8s/tini-shared.yaml',
+      'kubectl wait --for=condition=Ready pod/tini-shared',
+      'kubectl logs tini-shared -c plain',
+      'kubectl logs tini-shared -c subreaper',
+      'kubectl exec tini-shared -c plain -- ps -o pid,ppid,args',
+    ]);
+    expect(outputOf(text, 'kubectl logs tini-shared -c plain')).toMatch(
+      /^\[WARN {2}tini \(2\)\] Tini is not running as PID 1 and isn't registered as a child subreaper\.\n/,
+    );
+    expect(outputOf(text, 'kubectl logs tini-shared -c subreaper')).toBe('');
+    expect(outputOf(text, 'kubectl exec tini-shared -c plain -- ps -o pid,ppid,args')).toMatch(
+      / +1 +0 \/pause\n +2 +0 tini -- sleep 1000\n +3 +0 tini -s -- sleep 2000\n +4 +2 sleep 1000\n +5 +3 sleep 2000\n/,
+    );
+  });
+
   it('orphans go to pause, which reaps them; without sharing they stay zombies under PID 1', () => {
     const m = machine();
     const { text } = session(m, [
@@ -713,7 +731,7 @@ spec:
       'kubectl apply -f /root/j/pod.json',
     ]);
     expect(outputOf(text, 'kubectl apply -f /root/k8s/')).toBe(
-      'pod/crashloop created\npod/grace created\npod/orphans-no-share created\npod/orphans created\npod/prestop created\npod/shared created\npod/two created\n',
+      'pod/crashloop created\npod/grace created\npod/orphans-no-share created\npod/orphans created\npod/prestop created\npod/shared created\npod/tini-shared created\npod/two created\n',
     );
     expect(outputOf(text, 'kubectl apply -f /root/j/pod.json')).toBe('pod/fromjson created\n');
   });
