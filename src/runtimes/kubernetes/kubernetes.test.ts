@@ -404,6 +404,25 @@ describe('kubectl delete pod', () => {
     expect(reaps.find((r) => r.comm === 'pause')?.code).toBe(137);
   });
 
+  it('shared-pid.yaml: no app is PID 1, so SIGTERM ends both at once (143); pause last', () => {
+    const m = machine();
+    const { text, took } = session(m, [
+      'kubectl apply -f /root/k8s/shared-pid.yaml',
+      'kubectl wait --for=condition=Ready pod/shared',
+      'kubectl delete pod shared',
+      'ps -ef --forest',
+    ]);
+    expect(outputOf(text, 'kubectl delete pod shared')).toBe('pod "shared" deleted\n');
+    expect(took[2]).toBeLessThan(1.5);
+    expect(outputOf(text, 'ps -ef --forest')).not.toMatch(/pause|sleep|shim/);
+    const reaps = shimReaps(m.kernel.trace).filter((r) => r.comm !== 'containerd-shim');
+    expect(reaps.map((r) => [r.comm, r.code])).toEqual([
+      ['sleep', 143],
+      ['sleep', 143],
+      ['pause', 137],
+    ]);
+  });
+
   it('shared namespace: SIGTERM kills the app at once (143); one that ignores it gets SIGKILL', () => {
     const m = machine();
     const { text, took } = session(m, [
