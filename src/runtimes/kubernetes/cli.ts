@@ -1257,8 +1257,10 @@ function execChild(ctx: Ctx): void {
   if (ctx.getpid() === 1) ctx.mountProc();
   else ctx.setnsMount(1);
   ctx.chdir(s.workdir);
-  // runc runs an exec'd process in a session of its own; with -t it gets the terminal.
-  if (!s.tty || s.detachedLog !== '') ctx.setsid();
+  // runc runs an exec'd process in a session of its own. With -t it gets a terminal; with -i
+  // its stdin is kubectl's stream, which ends when kubectl does: here both keep the user's
+  // terminal and kubectl's process group, so Ctrl-C ends them together.
+  if ((!s.tty && !s.interactive) || s.detachedLog !== '') ctx.setsid();
   if (s.detachedLog !== '') {
     const log = ctx.open(s.detachedLog, 'a');
     if (!isErrno(log)) {
