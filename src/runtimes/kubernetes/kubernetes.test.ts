@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { createLabMachine } from '../../lab/world.ts';
 import { runScript } from '../../lab/script.ts';
 import type { LabMachine } from '../../lab/machine.ts';
@@ -6,7 +7,7 @@ import type { TraceEvent } from '../../kernel-sim/index.ts';
 import { containerArgs } from './store.ts';
 import { decodePod, invalidText } from './pod.ts';
 import { humanDuration, rfc1123z, tabwrite } from './format.ts';
-import { parseYamlDocuments } from './yaml.ts';
+import { YamlError, parseYamlDocuments } from './yaml.ts';
 
 /** Test manifests besides the lessons' examples in /root/k8s. */
 const FILES: Record<string, string> = {
@@ -231,6 +232,123 @@ kind: Pod
     expect(containerArgs({ command: ['sleep'], args: null }, image)).toEqual(['sleep']);
     expect(containerArgs({ command: null, args: ['x'] }, image)).toEqual(['/entry', 'x']);
     expect(containerArgs({ command: ['a'], args: ['b'] }, image)).toEqual(['a', 'b']);
+  });
+});
+
+describe('robustness', () => {
+  it('any text either parses or fails with a YAML error, and decoding never throws', () => {
+    const piece = fc.constantFrom(
+      'a: 1',
+      '- x',
+      '  b: [1, "2"]',
+      'c: |',
+      '  text',
+      'd: {e: f}',
+      "'q': 'it''s'",
+      '"k": "\\t"',
+      '---',
+      '# c',
+      'spec:',
+      '  containers:',
+      '  - name: a',
+      '    image: debian:12',
+      '\t',
+      ':',
+      '[',
+      '- - -',
+      'kind: Pod',
+      'apiVersion: v1',
+      'metadata: {name: p}',
+    );
+    fc.assert(
+      fc.property(fc.array(fc.oneof(piece, fc.string()), { maxLength: 12 }), (parts) => {
+        let docs;
+        try {
+          docs = parseYamlDocuments(parts.join('\n'));
+        } catch (e) {
+          expect(e).toBeInstanceOf(YamlError);
+          return;
+        }
+        for (const d of docs) decodePod(d);
+      }),
+      { numRuns: 400, seed: 5 },
+    );
+  });
+});
+
+describe('kubectl robustness', () => {
+  it('any command line ends at the prompt without breaking the kernel', () => {
+    const word = fc.constantFrom(
+      'apply',
+      'create',
+      'get',
+      'describe',
+      'logs',
+      'exec',
+      'delete',
+      'debug',
+      'wait',
+      'pod',
+      'pods',
+      'po',
+      'pod/two',
+      'two',
+      'nope',
+      'events',
+      '-f',
+      '/root/k8s/two-containers.yaml',
+      '/root/k8s',
+      '/root/t/badyaml.yaml',
+      '-c',
+      'app',
+      'sidecar',
+      '-it',
+      '-i',
+      '--',
+      'ps',
+      'sh',
+      '--grace-period=0',
+      '--force',
+      '--now',
+      '--wait=false',
+      '--image=busybox',
+      '--target=app',
+      '-o',
+      'wide',
+      'name',
+      '--for=delete',
+      '--for=condition=Ready',
+      '--timeout=2s',
+      '-p',
+      '-n',
+      'default',
+      '--tail',
+      '1',
+      '-x',
+      '--bogus',
+    );
+    const verb = fc.constantFrom(
+      'apply',
+      'get',
+      'describe',
+      'logs',
+      'exec',
+      'delete',
+      'debug',
+      'wait',
+    );
+    const m = machine();
+    session(m, ['kubectl apply -f /root/k8s/two-containers.yaml', 'sleep 1']);
+    fc.assert(
+      fc.property(verb, fc.array(word, { maxLength: 6 }), (v, words) => {
+        const r = runScript(m, `kubectl ${v} ${words.join(' ')} < /dev/null`, {
+          promptLimit: 120e6,
+        });
+        expect(r.finished).toBe(true);
+        expect(m.kernel.checkInvariants()).toEqual([]);
+      }),
+      { numRuns: 80, seed: 7 },
+    );
   });
 });
 
