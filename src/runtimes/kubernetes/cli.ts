@@ -1,8 +1,11 @@
 /**
  * `kubectl` for the lab's single-node cluster. It plays the API server's part on the Pod
  * objects in /var/lib/kubelet/pods (see store.ts); the kubelet (kubelet.ts) and the sandbox
- * shims (shim.ts) do what happens on the node. Subcommands: apply/create -f, get pods,
- * describe pod, logs, exec, delete, debug, wait, version.
+ * shims (shim.ts) do what happens on the node. Subcommands: apply/create -f (file, directory,
+ * JSON), get pods (-o wide|name, -w), get events, describe pod, logs (-c, -p, -f, --tail),
+ * exec (-c, -i, -t), delete (--grace-period, --now, --force, --wait, -f), debug -it (--image,
+ * --target, -c), wait (--for=condition=Ready|delete, --timeout), version. Messages and exit
+ * codes are kubectl's (staging/src/k8s.io/kubectl/pkg/cmd/*, the API server's status errors).
  *
  * Deviations: the first kubectl command starts containerd and the kubelet (as systemd would at
  * boot) through a double fork, so they are children of the host init; `kubectl exec` and
