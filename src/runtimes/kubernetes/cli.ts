@@ -2,7 +2,7 @@
  * `kubectl` for the lab's single-node cluster. It plays the API server's part on the Pod
  * objects in /var/lib/kubelet/pods (see store.ts); the kubelet (kubelet.ts) and the sandbox
  * shims (shim.ts) do what happens on the node. Subcommands: apply/create -f (file, directory,
- * JSON), get pods (-o wide|name, -w), get events, describe pod, logs (-c, -p, -f, --tail),
+ * JSON), run, get pods (-o wide|name, -w), get events, describe pod, logs (-c, -p, -f, --tail),
  * exec (-c, -i, -t), delete (--grace-period, --now, --force, --wait, -f), debug -it (--image,
  * --target, -c), wait (--for=condition=Ready|delete, --timeout), version. Messages and exit
  * codes are kubectl's (staging/src/k8s.io/kubectl/pkg/cmd/*, the API server's status errors).
@@ -329,6 +329,7 @@ const USAGE = `kubectl controls the Kubernetes cluster manager (PID 1 Lab model:
 
 Basic Commands:
   apply, create   Create pods from a file (-f FILE)
+  run             Run a pod with one container (--image, --restart, --command, -- ARGS)
   get             Display pods
   describe        Show details of a pod
   delete          Delete pods by name or file
@@ -377,6 +378,9 @@ function main(ctx: Ctx): void {
       return;
     case 'wait':
       waitCmd(ctx, rest);
+      return;
+    case 'run':
+      runCmd(ctx, rest);
       return;
     case 'version':
       out(
@@ -564,6 +568,98 @@ function apply(ctx: Ctx, sub: 'apply' | 'create', args: string[]): void {
     out(ctx, `pod/${m.name} created\n`);
   }
   ctx.exit(code);
+}
+
+/**
+ * kubectl run NAME --image=IMAGE [--restart=Always|OnFailure|Never] [--env=K=V]... [--command]
+ * [-- ARGS...]: a pod with one container named NAME and the label run=NAME; the arguments are
+ * the container's args, or its command with --command (kubectl/pkg/cmd/run, generators).
+ */
+function runCmd(ctx: Ctx, args: string[]): void {
+  const p = parseFlags(args, {
+    ...COMMON,
+    image: { value: true },
+    restart: { value: true },
+    env: { value: true },
+    command: { value: false },
+    labels: { value: true },
+    l: { value: true, alias: 'labels' },
+    i: { value: false, alias: 'stdin' },
+    stdin: { value: false },
+    t: { value: false, alias: 'tty' },
+    tty: { value: false },
+    rm: { value: false },
+  });
+  if (p.error) {
+    usage(ctx, 'run', p.error);
+    return;
+  }
+  if (!checkNamespace(ctx, p)) return;
+  const [name, ...extra] = p.operands;
+  if (name === undefined) {
+    usage(ctx, 'run', 'NAME is required for run');
+    return;
+  }
+  if (on(p, 'stdin') || on(p, 'tty') || on(p, 'rm')) {
+    usage(
+      ctx,
+      'run',
+      'kubectl run -i/-t/--rm (attach to the new pod) is not modelled in PID 1 Lab; run it, then use kubectl exec',
+    );
+    return;
+  }
+  const image = p.flags.get('image');
+  if (image === undefined || image === '') {
+    fail(ctx, 'error: required flag(s) "image" not set\n');
+    return;
+  }
+  const restart = p.flags.get('restart') ?? 'Always';
+  if (!['Always', 'OnFailure', 'Never'].includes(restart)) {
+    fail(ctx, `error: invalid restart policy: ${restart}\n`);
+    return;
+  }
+  const cmd = [...extra, ...(p.rest ?? [])];
+  const env: { name: string; value: string }[] = [];
+  const e = p.flags.get('env');
+  if (e !== undefined) {
+    const eq = e.indexOf('=');
+    if (eq <= 0) {
+      fail(ctx, `error: invalid env: ${e}\n`);
+      return;
+    }
+    env.push({ name: e.slice(0, eq), value: e.slice(eq + 1) });
+  }
+  const doc = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: { run: name } },
+    spec: {
+      restartPolicy: restart,
+      containers: [
+        {
+          name,
+          image,
+          ...(cmd.length === 0 ? {} : on(p, 'command') ? { command: cmd } : { args: cmd }),
+          ...(env.length > 0 ? { env } : {}),
+        },
+      ],
+    },
+  };
+  const r = decodePod(doc);
+  if ('kind' in r) {
+    fail(
+      ctx,
+      r.kind === 'invalid' ? `${invalidText(r.name || name, r.causes)}\n` : `error: ${r.message}\n`,
+    );
+    return;
+  }
+  if (loadPod(ctx, name)) {
+    fail(ctx, `Error from server (AlreadyExists): pods "${name}" already exists\n`);
+    return;
+  }
+  createPod(ctx, r);
+  out(ctx, `pod/${name} created\n`);
+  ctx.exit(0);
 }
 
 function createPod(ctx: Ctx, m: PodManifest): void {

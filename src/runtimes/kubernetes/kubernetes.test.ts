@@ -892,6 +892,37 @@ spec:
     );
   });
 
+  it('kubectl run: a one-container pod; the arguments are args, or the command', () => {
+    const m = machine();
+    const { text } = session(m, [
+      'kubectl run web --image=busybox -- sleep 500',
+      'kubectl run job --image=debian:12 --restart=Never --command -- sh -c "echo hi"',
+      'kubectl run web --image=busybox',
+      'kubectl run x',
+      'kubectl run x --image=busybox --restart=Sometimes',
+      'kubectl wait --for=condition=Ready pod/web',
+      'kubectl exec web -- ps -o pid,args',
+      'sleep 1',
+      'kubectl logs job',
+      'kubectl describe pod web',
+    ]);
+    expect(outputOf(text, 'kubectl run web --image=busybox -- sleep 500')).toBe(
+      'pod/web created\n',
+    );
+    expect(outputOf(text, 'kubectl run web --image=busybox')).toBe(
+      'Error from server (AlreadyExists): pods "web" already exists\n',
+    );
+    expect(outputOf(text, 'kubectl run x')).toBe('error: required flag(s) "image" not set\n');
+    expect(outputOf(text, 'kubectl run x --image=busybox --restart=Sometimes')).toBe(
+      'error: invalid restart policy: Sometimes\n',
+    );
+    expect(outputOf(text, 'kubectl exec web -- ps -o pid,args')).toMatch(/ +1 sleep 500\n/);
+    expect(outputOf(text, 'kubectl logs job')).toBe('hi\n');
+    const d = outputOf(text, 'kubectl describe pod web');
+    expect(d).toMatch(/\nLabels: +run=web\n/);
+    expect(d).toMatch(/\n {4}Args:\n {6}sleep\n {6}500\n/);
+  });
+
   it('get events', () => {
     const m = machine();
     const { text } = session(m, [
