@@ -126,6 +126,11 @@ spec:
       text
   terminationGracePeriodSeconds: 5
   shareProcessNamespace: yes
+  nodeSelector: {a: "1",
+    b: "2"}
+  volumes: [
+    x, y
+  ]
 ---
 ---
 kind: Pod
@@ -150,6 +155,8 @@ kind: Pod
           ],
           terminationGracePeriodSeconds: 5,
           shareProcessNamespace: true,
+          nodeSelector: { a: '1', b: '2' },
+          volumes: ['x', true], // YAML 1.1 (go-yaml v2): a plain y is a boolean
         },
       },
       { kind: 'Pod' },

@@ -4,7 +4,7 @@
  *
  * Supported: `---` documents, `#` comments, block mappings and sequences (including the compact
  * `- key: value` items and sequences at their key's indentation), flow sequences and mappings
- * (`["sleep", "1000"]`, `{}`), plain, single- and double-quoted scalars, block scalars (`|`, `>`,
+ * (`["sleep", "1000"]`, `{}`, also over several lines), plain, single- and double-quoted scalars, block scalars (`|`, `>`,
  * with `-`/`+` chomping). Plain scalars resolve as go-yaml v2 resolves them: null/~, booleans
  * (true/false, yes/no, on/off in any of their three spellings), integers, floats, else strings.
  * Not supported (an error says so): anchors, aliases, tags, multi-line plain or quoted scalars,
@@ -159,7 +159,25 @@ function scalar(s: string, line: number): YamlValue {
   return resolvePlain(t);
 }
 
-/** A flow collection (`[a, "b"]`, `{k: v}`) that fits on one line. */
+/** How many flow brackets are still open at the end of `s` (quotes skipped). */
+function flowDepth(s: string): number {
+  let depth = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (quote !== null) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') depth--;
+  }
+  return depth;
+}
+
+/** A flow collection (`[a, "b"]`, `{k: v}`), its lines joined. */
 function flow(s: string, line: number): YamlValue {
   let i = 0;
   const ws = (): void => {
@@ -264,11 +282,23 @@ class Parser {
     if (l.text === '-' || l.text.startsWith('- ')) return this.sequence(l.indent);
     if (keyOf(l.text) !== undefined) return this.mapping(indent);
     this.i++;
-    if (l.text.startsWith('[') || l.text.startsWith('{')) return flow(l.text, l.no);
+    if (l.text.startsWith('[') || l.text.startsWith('{')) return flow(this.flowText(l.text), l.no);
     const next = this.peek();
     if (next && next.indent > indent && !l.text.startsWith('"') && !l.text.startsWith("'"))
       fail(l.no, 'multi-line plain scalars are not supported by the lab');
     return scalar(l.text, l.no);
+  }
+
+  /** A flow collection may go on over the next lines until its brackets close. */
+  private flowText(first: string): string {
+    let text = first;
+    while (flowDepth(text) > 0) {
+      const next = this.peek();
+      if (!next) break;
+      text += ` ${next.text}`;
+      this.i++;
+    }
+    return text;
   }
 
   private mapping(indent: number): YamlValue {
@@ -303,7 +333,7 @@ class Parser {
       return null;
     }
     if (/^[|>][-+0-9]*$/.test(r)) return this.blockScalar(r, indent);
-    if (r.startsWith('[') || r.startsWith('{')) return flow(r, l.no);
+    if (r.startsWith('[') || r.startsWith('{')) return flow(this.flowText(r), l.no);
     const next = this.peek();
     if (next && next.indent > indent && !(next.text === '-' || next.text.startsWith('- '))) {
       if (keyOf(next.text) !== undefined)
