@@ -24,7 +24,6 @@ export const CONTAINERD_PID_FILE = '/run/containerd/containerd.pid';
 export const TASK_DIR = '/run/containerd/io.containerd.runtime.v2.task/k8s.io';
 /** The node's name (the lab machine's hostname). */
 export const NODE_NAME = 'host';
-export const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
 
 type Ctx = ProgramContext<unknown>;
 
