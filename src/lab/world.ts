@@ -44,6 +44,9 @@ export function createLabMachine(options: MachineOptions = {}): LabMachine {
 }
 
 /** Continues a lab machine saved with `LabMachine.snapshot()` (same options as it was created with). */
-export function restoreLabMachine(snapshot: MachineSnapshot, options: MachineOptions = {}): LabMachine {
+export function restoreLabMachine(
+  snapshot: MachineSnapshot,
+  options: MachineOptions = {},
+): LabMachine {
   return LabMachine.restore(snapshot, labOptions(options));
 }
