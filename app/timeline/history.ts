@@ -135,6 +135,11 @@ export class History {
     return this.actions;
   }
 
+  /** The inputs the shown machine has had (what a link to this moment replays). */
+  get shownInputs(): readonly Action[] {
+    return this.actions.slice(0, this.applied);
+  }
+
   /** The virtual time of the end of history (where "jump to end" goes). */
   get endTime(): Micros {
     return (this.liveMachine ?? this.current).kernel.now;

@@ -1,0 +1,140 @@
+import { SPEEDS, useLabStore } from '../state/labStore.ts';
+import type { Speed } from '../state/labStore.ts';
+import { formatTime } from './events.ts';
+
+/**
+ * Play, pause, step back and forward, jump to start or end, scrub, speed. A step is one thing
+ * typed at a terminal (a command line, Ctrl-C ...): stepping back restores the machine as it was
+ * just before it, and typing there starts a new branch of history.
+ */
+export function Transport() {
+  const steps = useLabStore((s) => s.steps);
+  const position = useLabStore((s) => s.position);
+  const live = useLabStore((s) => s.live);
+  const playing = useLabStore((s) => s.playing);
+  const speed = useLabStore((s) => s.speed);
+  const machine = useLabStore((s) => s.machine);
+  useLabStore((s) => s.version);
+  const { setPlaying, setSpeed, stepBack, stepForward, toStart, toEnd, seek } =
+    useLabStore.getState();
+
+  const canBack = useLabStore((s) => s.history.canStepBack);
+  const total = steps.length;
+  const sliderValue = live ? total : position;
+  const current = steps[sliderValue - 1];
+  const next = steps[sliderValue];
+  const valueText =
+    sliderValue === 0
+      ? `Start, before step 1${next === undefined ? '' : ` (${next.label})`}`
+      : `After step ${sliderValue} of ${total}: ${current?.label ?? ''}${live ? ', the present' : ''}`;
+
+  return (
+    <div className="transport" role="group" aria-label="Timeline">
+      <div className="transport__buttons">
+        <button
+          type="button"
+          className="tbtn"
+          onClick={toStart}
+          disabled={!canBack}
+          aria-label="Jump to start"
+          title="Jump to start (Home)"
+        >
+          ⏮
+        </button>
+        <button
+          type="button"
+          className="tbtn"
+          onClick={stepBack}
+          disabled={!canBack}
+          aria-label="Step back"
+          title="Step back: undo the last command line ([)"
+        >
+          ⏪
+        </button>
+        <button
+          type="button"
+          className="tbtn tbtn--main"
+          onClick={() => setPlaying(!playing)}
+          aria-label={playing ? 'Pause' : 'Play'}
+          aria-pressed={playing}
+          title={playing ? 'Pause: stop virtual time (K)' : 'Play: let virtual time run (K)'}
+        >
+          {playing ? '⏸' : '▶'}
+        </button>
+        <button
+          type="button"
+          className="tbtn"
+          onClick={stepForward}
+          disabled={live}
+          aria-label="Step forward"
+          title="Step forward: redo the next command line (])"
+        >
+          ⏩
+        </button>
+        <button
+          type="button"
+          className="tbtn"
+          onClick={toEnd}
+          disabled={live}
+          aria-label="Jump to end"
+          title="Jump to the present (End)"
+        >
+          ⏭
+        </button>
+        <label className="transport__speed">
+          <span className="visually-hidden">Speed</span>
+          <select
+            value={speed}
+            onChange={(e) => setSpeed(Number(e.target.value) as Speed)}
+            aria-label="Speed"
+          >
+            {SPEEDS.map((s) => (
+              <option key={s} value={s}>
+                {s}×
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="transport__clock" aria-label="Virtual time">
+          t = {formatTime(machine.kernel.now)}
+        </span>
+      </div>
+      <input
+        className="transport__scrub"
+        type="range"
+        min={0}
+        max={Math.max(total, 1)}
+        step={1}
+        value={sliderValue}
+        disabled={total === 0}
+        aria-label="Steps"
+        aria-valuetext={valueText}
+        onChange={(e) => seek(Number(e.target.value))}
+      />
+      <p className="transport__status" role="status">
+        {total === 0 ? (
+          'Nothing typed yet. Each command line you enter becomes a step you can go back to.'
+        ) : live ? (
+          <>
+            <strong>Present</strong> · step {total} of {total}: <code>{current?.label}</code>
+            {playing ? '' : ' · time is paused'}
+          </>
+        ) : (
+          <>
+            <strong>Past</strong> ·{' '}
+            {position === 0 ? 'before step 1' : `after step ${position} of ${total}`}
+            {next === undefined ? (
+              ''
+            ) : (
+              <>
+                {' '}
+                · next: <code>{next.label}</code>
+              </>
+            )}
+            . Typing here starts a new branch (steps after this are dropped).
+          </>
+        )}
+      </p>
+    </div>
+  );
+}
