@@ -110,7 +110,8 @@ export const useLabStore = create<LabState>()((set, get) => {
     const { history, script } = get();
     script?.stop();
     move(history);
-    sync({ playing: false, script: null });
+    // Looking at the past stops time; arriving back at the present lets it run again.
+    sync({ playing: history.live, script: null });
   };
 
   return {
@@ -151,10 +152,7 @@ export const useLabStore = create<LabState>()((set, get) => {
     stepBack: () => travel((h) => h.stepBack()),
     stepForward: () => travel((h) => h.stepForward()),
     toStart: () => travel((h) => h.toStart()),
-    toEnd: () => {
-      travel((h) => h.toEnd());
-      set({ playing: true });
-    },
+    toEnd: () => travel((h) => h.toEnd()),
     seek: (index) => travel((h) => h.seek(index)),
 
     script: null,

@@ -19,6 +19,7 @@ export function EventLog() {
   const machine = useLabStore((s) => s.machine);
   useLabStore((s) => s.version); // redraw as the trace grows
   const highlight = useUiStore((s) => s.highlightTasks);
+  const highlighted = useUiStore((s) => s.highlightedTasks);
   const [kinds, setKinds] = useState<ReadonlySet<EventKind>>(DEFAULT_KINDS);
   const [chosen, setSelected] = useState<number | null>(null); // a trace index
   const [scrollTop, setScrollTop] = useState(0);
@@ -106,7 +107,7 @@ export function EventLog() {
   const optionId = (index: number): string => `event-${index}`;
 
   return (
-    <div className="event-log">
+    <div className="event-log" data-highlighted={highlighted.join(' ')}>
       <fieldset className="event-log__filters">
         <legend className="visually-hidden">Show events of these kinds</legend>
         {EVENT_KINDS.map((k) => (
@@ -122,6 +123,7 @@ export function EventLog() {
         role="listbox"
         tabIndex={0}
         aria-label={`Events, ${count} shown`}
+        title="Choose an event to highlight its processes and read the rule behind it"
         aria-activedescendant={
           selected === null || selectedRow < 0 ? undefined : optionId(selected)
         }
@@ -165,11 +167,7 @@ export function EventLog() {
         )}
       </div>
       <div className="event-log__detail" aria-live="polite">
-        {detail === null || selectedEvent === undefined ? (
-          <p className="event-log__hint">
-            Choose an event to highlight its processes and read the rule behind it.
-          </p>
-        ) : (
+        {detail === null || selectedEvent === undefined ? null : (
           <>
             <p className="event-log__detail-title">
               {formatTime(selectedEvent.t)} · {detail.rule.title}

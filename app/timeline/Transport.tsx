@@ -2,6 +2,24 @@ import { SPEEDS, useLabStore } from '../state/labStore.ts';
 import type { Speed } from '../state/labStore.ts';
 import { formatTime } from './events.ts';
 
+/** Transport icons as SVG paths (a 24-unit box): no icon font or emoji font needed. */
+const ICONS = {
+  start: 'M5 5h2.5v14H5z M19 5v14L8.5 12z',
+  back: 'M11.5 5v14L3 12z M21 5v14l-8.5-7z',
+  play: 'M7 4.5v15L19.5 12z',
+  pause: 'M6 5h4v14H6z M14 5h4v14h-4z',
+  forward: 'M3 5v14l8.5-7z M12.5 5v14L21 12z',
+  end: 'M5 5v14l10.5-7z M16.5 5H19v14h-2.5z',
+} as const;
+
+function Icon({ name }: { readonly name: keyof typeof ICONS }) {
+  return (
+    <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+      <path d={ICONS[name]} fill="currentColor" />
+    </svg>
+  );
+}
+
 /**
  * Play, pause, step back and forward, jump to start or end, scrub, speed. A step is one thing
  * typed at a terminal (a command line, Ctrl-C ...): stepping back restores the machine as it was
@@ -39,7 +57,7 @@ export function Transport() {
           aria-label="Jump to start"
           title="Jump to start (Home)"
         >
-          ⏮
+          <Icon name="start" />
         </button>
         <button
           type="button"
@@ -49,7 +67,7 @@ export function Transport() {
           aria-label="Step back"
           title="Step back: undo the last command line ([)"
         >
-          ⏪
+          <Icon name="back" />
         </button>
         <button
           type="button"
@@ -59,7 +77,7 @@ export function Transport() {
           aria-pressed={playing}
           title={playing ? 'Pause: stop virtual time (K)' : 'Play: let virtual time run (K)'}
         >
-          {playing ? '⏸' : '▶'}
+          <Icon name={playing ? 'pause' : 'play'} />
         </button>
         <button
           type="button"
@@ -69,7 +87,7 @@ export function Transport() {
           aria-label="Step forward"
           title="Step forward: redo the next command line (])"
         >
-          ⏩
+          <Icon name="forward" />
         </button>
         <button
           type="button"
@@ -79,7 +97,7 @@ export function Transport() {
           aria-label="Jump to end"
           title="Jump to the present (End)"
         >
-          ⏭
+          <Icon name="end" />
         </button>
         <label className="transport__speed">
           <span className="visually-hidden">Speed</span>
@@ -95,8 +113,8 @@ export function Transport() {
             ))}
           </select>
         </label>
-        <span className="transport__clock" aria-label="Virtual time">
-          t = {formatTime(machine.kernel.now)}
+        <span className="transport__clock" title="Virtual time">
+          {formatTime(machine.kernel.now)}
         </span>
       </div>
       <input

@@ -12,12 +12,12 @@ import type {
 } from '../../src/kernel-sim/index.ts';
 
 export const EVENT_KINDS = [
-  { id: 'process', label: 'Forks & execs' },
+  { id: 'process', label: 'Forks' },
   { id: 'exit', label: 'Exits' },
   { id: 'reap', label: 'Reaping' },
   { id: 'signal', label: 'Signals' },
   { id: 'namespace', label: 'Namespaces' },
-  { id: 'session', label: 'Sessions & groups' },
+  { id: 'session', label: 'Sessions' },
   { id: 'output', label: 'Output' },
 ] as const;
 

@@ -87,6 +87,8 @@ export function useShortcuts(toggleHelp: () => void, helpOpen: boolean): void {
       const id = shortcutFor(e, from, stage);
       // The help dialog closes itself on Escape; other keys are not for the page behind it.
       if (id === null || (helpOpen && id !== 'help')) return;
+      // Escape with nothing to close stays with the control (the event list clears its choice).
+      if (id === 'escape' && !helpOpen && !stage) return;
       e.preventDefault();
       e.stopPropagation();
       run(id, from, toggleHelp, helpOpen);
