@@ -17,8 +17,8 @@ const HelpOverlay = lazy(() =>
 
 /**
  * The page's layout. Normal: lesson and timeline on the left, tree above the terminal on the
- * right. Stage (?stage=1): tree and terminal fill the screen in large type, with a slim bar for
- * the lesson step and the transport. Embed (?embed=1): tree and terminal alone, for an iframe.
+ * right. Stage (?stage=1): no header; tree and terminal fill the screen in large type, with a
+ * slim bar for the lesson step, the transport and the way out. Embed (?embed=1): tree and terminal alone, for an iframe.
  */
 export function App() {
   const stage = useUiStore((s) => s.stage);
@@ -45,7 +45,7 @@ export function App() {
   const mode = embed ? 'embed' : stage ? 'stage' : 'normal';
   return (
     <div className={`app app--${mode}`}>
-      {embed ? null : <Header onHelp={() => setHelp(true)} />}
+      {mode === 'normal' ? <Header onHelp={() => setHelp(true)} /> : null}
       <LinkProblems />
       <main className={`lab lab--${mode}`} id="main">
         {mode === 'normal' ? <LessonPanel /> : null}

@@ -91,6 +91,7 @@ test('choosing an event highlights its processes and shows the rule', async ({ p
   await page.keyboard.press('Escape');
   await expect(page.locator('.event-log')).toHaveAttribute('data-highlighted', '');
   // Filters: only signals.
+  await page.getByText('Show: 6 of 7 kinds of event').click();
   for (const kind of ['Forks', 'Exits', 'Reaping', 'Namespaces', 'Sessions'])
     await page.getByRole('checkbox', { name: new RegExp(`^${kind}`) }).uncheck();
   await expect(events(page).getByRole('option').first()).toContainText(/SIG/);

@@ -7,7 +7,7 @@ import { DEFAULT_KINDS, EVENT_KINDS, EventFilter, formatTime, tasksOf } from './
 import type { EventKind } from './events.ts';
 
 /** Every row has this height, so only the rows in view are drawn (30,000 events stay fast). */
-export const ROW_HEIGHT = 58;
+export const ROW_HEIGHT = 62;
 const OVERSCAN = 6;
 
 /**
@@ -108,15 +108,21 @@ export function EventLog() {
 
   return (
     <div className="event-log" data-highlighted={highlighted.join(' ')}>
-      <fieldset className="event-log__filters">
-        <legend className="visually-hidden">Show events of these kinds</legend>
-        {EVENT_KINDS.map((k) => (
-          <label key={k.id} className="chip">
-            <input type="checkbox" checked={kinds.has(k.id)} onChange={() => toggle(k.id)} />
-            {k.label} <span className="chip__count">{filter.count(k.id)}</span>
-          </label>
-        ))}
-      </fieldset>
+      <details className="event-log__filter">
+        <summary>
+          Show: {EVENT_KINDS.filter((k) => kinds.has(k.id)).length} of {EVENT_KINDS.length} kinds of
+          event
+        </summary>
+        <fieldset className="event-log__filters">
+          <legend className="visually-hidden">Show events of these kinds</legend>
+          {EVENT_KINDS.map((k) => (
+            <label key={k.id} className="chip">
+              <input type="checkbox" checked={kinds.has(k.id)} onChange={() => toggle(k.id)} />
+              {k.label} <span className="chip__count">{filter.count(k.id)}</span>
+            </label>
+          ))}
+        </fieldset>
+      </details>
       <div
         ref={listRef}
         className="event-log__list"

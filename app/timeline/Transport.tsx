@@ -113,9 +113,6 @@ export function Transport() {
             ))}
           </select>
         </label>
-        <span className="transport__clock" title="Virtual time">
-          {formatTime(machine.kernel.now)}
-        </span>
       </div>
       <input
         className="transport__scrub"
@@ -129,29 +126,34 @@ export function Transport() {
         aria-valuetext={valueText}
         onChange={(e) => seek(Number(e.target.value))}
       />
-      <p className="transport__status" role="status">
-        {total === 0 ? (
-          'Nothing typed yet. Each command line you enter becomes a step you can go back to.'
-        ) : live ? (
-          <>
-            <strong>Present</strong> · step {total} of {total}: <code>{current?.label}</code>
-            {playing ? '' : ' · time is paused'}
-          </>
-        ) : (
-          <>
-            <strong>Past</strong> ·{' '}
-            {position === 0 ? 'before step 1' : `after step ${position} of ${total}`}
-            {next === undefined ? (
-              ''
-            ) : (
-              <>
-                {' '}
-                · next: <code>{next.label}</code>
-              </>
-            )}
-            . Typing here starts a new branch (steps after this are dropped).
-          </>
-        )}
+      <p className="transport__status">
+        <span className="transport__clock" title="Virtual time">
+          {formatTime(machine.kernel.now)}
+        </span>
+        <span role="status">
+          {total === 0 ? (
+            'Nothing typed yet. Each command line you enter becomes a step you can go back to.'
+          ) : live ? (
+            <>
+              <strong>Present</strong> · step {total} of {total}: <code>{current?.label}</code>
+              {playing ? '' : ' · time is paused'}
+            </>
+          ) : (
+            <>
+              <strong>Past</strong> ·{' '}
+              {position === 0 ? 'before step 1' : `after step ${position} of ${total}`}
+              {next === undefined ? (
+                ''
+              ) : (
+                <>
+                  {' '}
+                  · next: <code>{next.label}</code>
+                </>
+              )}
+              . Typing here starts a new branch (steps after this are dropped).
+            </>
+          )}
+        </span>
       </p>
     </div>
   );
