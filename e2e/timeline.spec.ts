@@ -106,23 +106,29 @@ test('a shared link reproduces the terminal, the timeline and the viewpoint', as
   await openLab(page);
   await typeLine(page, 'sleep 1; echo slept');
   await expect.poll(() => terminalText(page)).toContain('\nslept\n');
-  await typeLine(page, "unshare --pid --fork --mount-proc sh -c 'ps -o pid,comm'");
-  await expect.poll(() => terminalText(page)).toContain('      1 sh');
+  await typeLine(page, 'unshare --pid --fork --mount-proc sleep 1000 &');
+  await typeLine(page, 'ps -e -o pid,comm | grep -c sleep');
+  await expect.poll(() => terminalText(page)).toMatch(/grep -c sleep\n1\n/);
+  // Look from inside the new namespace (V cycles the viewpoint), with the focus out of the terminal.
+  await page.keyboard.press('F6');
+  await page.keyboard.press('v');
+  await expect.poll(() => page.url()).toMatch(/view=\d+/);
   await page.getByRole('button', { name: 'Copy link' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Link copied' })).toBeVisible();
   const link = await page.evaluate(() => navigator.clipboard.readText());
-  expect(link).toMatch(/\?h=z[A-Za-z0-9_-]+$/);
+  expect(link).toMatch(/\?view=\d+&h=z[A-Za-z0-9_-]+$/);
   const sent = await terminalText(page);
 
   const other = await context.newPage();
   await other.goto(link);
-  await expect.poll(() => terminalText(other)).toContain('      1 sh');
+  await expect.poll(() => terminalText(other)).toMatch(/grep -c sleep\n1\n/);
   expect(await terminalText(other)).toBe(sent);
-  await expect(timeline(other)).toContainText('step 2 of 2');
+  await expect(timeline(other)).toContainText('step 3 of 3');
   await expect(other.getByRole('alert')).toHaveCount(0);
-  // The address bar follows the lab.
+  // The viewpoint came through (a namespace that exists after the replay) and stays in the address.
   await typeLine(other, 'echo more');
   await expect.poll(() => other.url()).not.toBe(link);
+  expect(other.url()).toContain(/view=(\d+)/.exec(link)?.[0] ?? 'missing');
 });
 
 test('a bad link says what was wrong, and the lab opens anyway', async ({ page }) => {
@@ -228,6 +234,34 @@ test('the built site uses relative paths and no network but its own', async ({ p
   const html = await (await page.request.get('/')).text();
   expect(html).not.toMatch(/(src|href)="\//);
   expect(requests.filter((u) => !u.startsWith('http://127.0.0.1'))).toEqual([]);
+});
+
+test('30,000 events: the log stays responsive', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await openLab(page);
+  await typeLine(
+    page,
+    'i=0; while [ $i -lt 2500 ]; do sleep 0 & i=$((i+1)); done; wait; echo done',
+  );
+  await expect.poll(() => terminalText(page), { timeout: 60_000 }).toMatch(/\ndone\n/);
+  const label = await events(page).getAttribute('aria-label');
+  const shown = Number(/Events, (\d+) shown/.exec(label ?? '')?.[1]);
+  expect(shown).toBeGreaterThan(30_000);
+  // Only the rows in view are in the page.
+  expect(await events(page).getByRole('option').count()).toBeLessThan(40);
+  await events(page).focus();
+  const ms = await page.evaluate(async () => {
+    const list = document.querySelector<HTMLElement>('.event-log__list');
+    const t0 = performance.now();
+    list?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true }));
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return performance.now() - t0;
+  });
+  await expect(events(page).getByRole('option', { selected: true })).toContainText(
+    'The host boots',
+  );
+  console.log(`event log: ${shown} events, Home answered in ${ms.toFixed(0)} ms`);
+  expect(ms).toBeLessThan(500);
 });
 
 for (const colorScheme of ['dark', 'light'] as const)
