@@ -73,6 +73,27 @@ test('step back restores the terminal and the log; typing there starts a new bra
   await expect.poll(() => terminalText(page)).toMatch(/^root@host:~# ?$/);
 });
 
+test('play from the start replays what was typed, at the chosen speed, back to the present', async ({
+  page,
+}) => {
+  await openLab(page);
+  await typeLine(page, 'sleep 1; echo A');
+  await expect.poll(() => terminalText(page)).toContain('\nA\n');
+  await typeLine(page, 'echo B');
+  await expect.poll(() => terminalText(page)).toContain('\nB\n');
+  const sent = await terminalText(page);
+  await button(page, 'Jump to start').click();
+  await expect.poll(() => terminalText(page)).toMatch(/^root@host:~# ?$/);
+  await expect(button(page, 'Play')).toBeVisible();
+  await timeline(page).getByRole('combobox', { name: 'Speed' }).selectOption('4');
+  await button(page, 'Play').click();
+  // The keys come back as they were typed; sleep 1 takes a quarter of a second at 4x.
+  await expect.poll(() => terminalText(page)).toContain('# sleep 1; echo A');
+  await expect(timeline(page)).toContainText('Present · step 2 of 2: echo B', { timeout: 20_000 });
+  expect(await terminalText(page)).toBe(sent);
+  await expect(button(page, 'Step forward')).toBeDisabled();
+});
+
 test('choosing an event highlights its processes and shows the rule', async ({ page }) => {
   await openLab(page);
   await typeLine(page, 'sleep 100 &');
