@@ -71,6 +71,16 @@ test('step back restores the terminal and the log; typing there starts a new bra
   // The scrubber goes to any step.
   await timeline(page).getByRole('slider', { name: 'Steps' }).fill('0');
   await expect.poll(() => terminalText(page)).toMatch(/^root@host:~# ?$/);
+  // So does the list of steps.
+  await timeline(page).getByText('Steps (2)').click();
+  await timeline(page)
+    .getByRole('button', { name: /sleep 100 &/ })
+    .click();
+  await expect.poll(() => terminalText(page)).toMatch(/\[1\] \d+\nroot@host:~# ?$/);
+  await expect(timeline(page).getByRole('button', { name: /sleep 100 &/ })).toHaveAttribute(
+    'aria-current',
+    'step',
+  );
 });
 
 test('play from the start replays what was typed, at the chosen speed, back to the present', async ({

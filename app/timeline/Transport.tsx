@@ -155,6 +155,27 @@ export function Transport() {
           )}
         </span>
       </p>
+      {total === 0 ? null : (
+        <details className="transport__steps">
+          <summary>Steps ({total})</summary>
+          <ol>
+            {steps.map((step, i) => (
+              <li key={step.number}>
+                <button
+                  type="button"
+                  className="step-link"
+                  aria-current={sliderValue === i + 1 ? 'step' : undefined}
+                  onClick={() => seek(i + 1)}
+                  title={`Show the lab just after step ${step.number}`}
+                >
+                  <span className="step-link__time">{formatTime(step.at)}</span>{' '}
+                  <code>{step.label}</code>
+                </button>
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
     </div>
   );
 }
