@@ -4,6 +4,7 @@ import type { LabMachine, Terminal } from '../../src/lab/machine.ts';
 import { History, inputProblem, MAX_TERMINALS, replay } from '../timeline/history.ts';
 import type { Action, Input, StepInfo } from '../timeline/history.ts';
 import { TypingScript } from '../timeline/typing.ts';
+import { HOST_VIEW, useUiStore } from './uiStore.ts';
 import type { TypingOptions } from '../timeline/typing.ts';
 
 const FACTORY = { create: () => createLabMachine(), restore: restoreLabMachine };
@@ -90,6 +91,22 @@ function derive(history: History, activeTty: number | null): Derived {
   };
 }
 
+/**
+ * Another machine is shown (a step back, a reset, a link): what the page pointed at in the old
+ * one may not exist in it. A namespace viewpoint that is gone falls back to the host, a selected
+ * process that is gone is unselected, and event highlights are cleared.
+ */
+function forgetWhatIsGone(machine: LabMachine): void {
+  const ui = useUiStore.getState();
+  const k = machine.kernel;
+  if (ui.viewpoint.kind === 'ns') {
+    const ns = ui.viewpoint.ns;
+    if (!k.namespaceIds().some((id) => id === ns)) ui.setViewpoint(HOST_VIEW);
+  }
+  if (ui.selectedTask !== null && !k.hasTask(ui.selectedTask)) ui.selectTask(null);
+  if (ui.highlightedTasks.length > 0) ui.highlightTasks([]);
+}
+
 const firstHistory = new History(FACTORY);
 
 export const useLabStore = create<LabState>()((set, get) => {
@@ -112,6 +129,7 @@ export const useLabStore = create<LabState>()((set, get) => {
     move(history);
     // Looking at the past stops time; arriving back at the present lets it run again.
     sync({ playing: history.live, script: null });
+    forgetWhatIsGone(history.machine);
   };
 
   return {
@@ -129,6 +147,7 @@ export const useLabStore = create<LabState>()((set, get) => {
         playing: true,
         script: null,
       });
+      forgetWhatIsGone(history.machine);
     },
     openTerminal: () => {
       if (give({ kind: 'open' })) {
@@ -176,6 +195,7 @@ export const useLabStore = create<LabState>()((set, get) => {
         playing: true,
         script: null,
       });
+      forgetWhatIsGone(history.machine);
       return result.problem;
     },
   };

@@ -126,7 +126,14 @@ export function Transport() {
         aria-valuetext={valueText}
         onChange={(e) => seek(Number(e.target.value))}
       />
-      <p className="transport__status">
+      <p
+        className="transport__status"
+        title={
+          live
+            ? undefined
+            : 'Typing in the past drops the steps after this moment, as an undo would.'
+        }
+      >
         <span className="transport__clock" title="Virtual time">
           {formatTime(machine.kernel.now)}
         </span>
@@ -150,7 +157,7 @@ export function Transport() {
                   · next: <code>{next.label}</code>
                 </>
               )}
-              . Typing here starts a new branch (steps after this are dropped).
+              . Typing here starts a new branch.
             </>
           )}
         </span>
