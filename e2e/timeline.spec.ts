@@ -144,6 +144,8 @@ test('a shared link reproduces the terminal, the timeline and the viewpoint', as
   await page.keyboard.press('F6');
   await page.keyboard.press('v');
   await expect.poll(() => page.url()).toMatch(/view=\d+/);
+  // The event log now numbers processes as that namespace does.
+  await expect(events(page)).toContainText('a process outside this namespace');
   await page.getByRole('button', { name: 'Copy link' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Link copied' })).toBeVisible();
   const link = await page.evaluate(() => navigator.clipboard.readText());

@@ -1,10 +1,43 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import { explainEvent } from '../../src/kernel-sim/index.ts';
+import type { Explanation, NsId, TraceEvent } from '../../src/kernel-sim/index.ts';
+import type { LabMachine } from '../../src/lab/machine.ts';
+import type { Viewpoint } from '../state/uiStore.ts';
 import { useLabStore } from '../state/labStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { DEFAULT_KINDS, EVENT_KINDS, EventFilter, formatTime, tasksOf } from './events.ts';
 import type { EventKind } from './events.ts';
+
+/** Namespace chains seen per machine: an event may name a namespace that is gone by now. */
+const chains = new WeakMap<LabMachine, Map<NsId, readonly NsId[]>>();
+
+/**
+ * An event explained with PIDs as the chosen viewpoint numbers them (the host shows both host
+ * and inner PIDs). A namespace that ended before the log saw it cannot be placed: that event is
+ * told from the host's view.
+ */
+function explainFrom(machine: LabMachine, viewpoint: Viewpoint, e: TraceEvent): Explanation {
+  if (viewpoint.kind === 'host') return explainEvent(e);
+  let known = chains.get(machine);
+  if (known === undefined) {
+    known = new Map();
+    chains.set(machine, known);
+  }
+  const k = machine.kernel;
+  for (const ns of k.namespaceIds()) if (!known.has(ns)) known.set(ns, k.namespaceInfo(ns).chain);
+  const map = known;
+  const chainOf = (ns: NsId): readonly NsId[] => {
+    const chain = map.get(ns);
+    if (chain === undefined) throw new RangeError(`namespace ${ns} is gone`);
+    return chain;
+  };
+  try {
+    return explainEvent(e, { view: viewpoint.ns as NsId, chainOf });
+  } catch {
+    return explainEvent(e);
+  }
+}
 
 /** Every row has this height, so only the rows in view are drawn (30,000 events stay fast). */
 export const ROW_HEIGHT = 62;
@@ -20,6 +53,7 @@ export function EventLog() {
   useLabStore((s) => s.version); // redraw as the trace grows
   const highlight = useUiStore((s) => s.highlightTasks);
   const highlighted = useUiStore((s) => s.highlightedTasks);
+  const viewpoint = useUiStore((s) => s.viewpoint);
   const [kinds, setKinds] = useState<ReadonlySet<EventKind>>(DEFAULT_KINDS);
   const [chosen, setSelected] = useState<number | null>(null); // a trace index
   const [scrollTop, setScrollTop] = useState(0);
@@ -103,7 +137,8 @@ export function EventLog() {
   };
 
   const selectedEvent = selected === null ? undefined : trace[selected];
-  const detail = selectedEvent === undefined ? null : explainEvent(selectedEvent);
+  const detail =
+    selectedEvent === undefined ? null : explainFrom(machine, viewpoint, selectedEvent);
   const optionId = (index: number): string => `event-${index}`;
 
   return (
@@ -147,7 +182,7 @@ export function EventLog() {
             {rows.slice(first, last).map((index, i) => {
               const e = trace[index];
               if (e === undefined) return null;
-              const { summary, rule } = explainEvent(e);
+              const { summary, rule } = explainFrom(machine, viewpoint, e);
               return (
                 <div
                   key={index}
