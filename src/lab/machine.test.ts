@@ -101,3 +101,15 @@ describe('virtual time in slices', () => {
     expect(traceText(a)).toBe(traceText(b));
   });
 });
+
+describe('a long history', () => {
+  it('a machine with a trace of 150,000 events and more restores', () => {
+    const m = createLabMachine();
+    m.type('i=0; while [ $i -lt 12000 ]; do sleep 0 & i=$((i+1)); done; wait\r');
+    m.runUntilPrompt(3_600_000_000);
+    expect(m.kernel.trace.length).toBeGreaterThan(150_000);
+    const r = restoreLabMachine(m.snapshot());
+    expect(r.kernel.trace.length).toBe(m.kernel.trace.length);
+    expect(r.output()).toBe(m.output());
+  }, 120_000);
+});
