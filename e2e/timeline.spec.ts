@@ -333,3 +333,17 @@ for (const colorScheme of ['dark', 'light'] as const)
       await page.screenshot({ path: `${SCREENSHOTS}/stage-${colorScheme}-${width}x${height}.png` });
     });
   }
+
+test.describe('on a tablet', () => {
+  test.use({ hasTouch: true, isMobile: true, viewport: { width: 1024, height: 768 } });
+
+  test('the key bar is there, and tapping a key types it in the terminal', async ({ page }) => {
+    await openLab(page);
+    await expect(page.getByRole('toolbar', { name: 'Terminal keys' })).toBeVisible();
+    await typeLine(page, 'sleep 100');
+    await page.getByRole('button', { name: 'Control C: interrupt' }).tap();
+    await expect.poll(() => terminalText(page)).toMatch(/sleep 100\n\^C\nroot@host:~# ?$/);
+    await page.getByRole('button', { name: 'Tab: complete' }).tap();
+    await page.screenshot({ path: `${SCREENSHOTS}/tablet-1024x768.png` });
+  });
+});

@@ -142,7 +142,8 @@ export function Transport() {
             'Nothing typed yet. Each command line you enter becomes a step you can go back to.'
           ) : live ? (
             <>
-              <strong>Present</strong> · step {total} of {total}: <code>{current?.label}</code>
+              <strong>Present</strong> · step {total} of {total}
+              {current?.complete === false ? ' (being typed)' : ''}: <code>{current?.label}</code>
               {playing ? '' : ' · time is paused'}
             </>
           ) : (
