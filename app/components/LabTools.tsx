@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useLabStore } from '../state/labStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { shareLink } from '../state/urlSync.ts';
+import { demoForget } from '../timeline/demo.ts';
 
 /** Header buttons: copy a link to this moment, stage mode, reset, and the shortcut help. */
 export function LabTools({ onHelp }: { readonly onHelp: () => void }) {
@@ -41,7 +42,10 @@ export function LabTools({ onHelp }: { readonly onHelp: () => void }) {
       <button
         type="button"
         className="button"
-        onClick={reset}
+        onClick={() => {
+          demoForget();
+          reset();
+        }}
         title="A fresh machine and an empty history (Shift+R)"
       >
         Reset
