@@ -1,4 +1,5 @@
 import { useUiStore } from '../state/uiStore.ts';
+import { stepTitle } from '../timeline/demo.ts';
 import { Transport } from '../timeline/Transport.tsx';
 
 /** Stage mode's one line of chrome: the lesson step, the transport, and the way out. */
@@ -16,7 +17,11 @@ export function StageBar() {
           </>
         ) : (
           <>
-            {lessonId} · step {stepIndex + 1}
+            Step {stepIndex + 1}
+            {(() => {
+              const title = stepTitle(lessonId, stepIndex);
+              return title === undefined ? ` · ${lessonId}` : `: ${title}`;
+            })()}
           </>
         )}
       </p>

@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tick, useLabStore } from '../state/labStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
-import { demoForget, demoNext, demoPrevious, provideStepCommands } from './demo.ts';
+import {
+  demoForget,
+  demoNext,
+  demoPrevious,
+  provideStepCommands,
+  provideStepTitle,
+  stepTitle,
+} from './demo.ts';
 
 const screen = (): string => useLabStore.getState().machine.output();
 
@@ -74,5 +81,16 @@ describe('stage demo: next and previous', () => {
     demoNext();
     expect(useLabStore.getState().live).toBe(true);
     expect(screen()).toContain('two');
+  });
+
+  it('stage mode asks the lesson engine for a step’s title', () => {
+    expect(stepTitle('demo', 0)).toBe(undefined);
+    const off = provideStepTitle((lesson, step) =>
+      lesson === 'demo' ? ['Start a container', 'Kill PID 1'][step] : undefined,
+    );
+    expect(stepTitle('demo', 1)).toBe('Kill PID 1');
+    expect(stepTitle('other', 1)).toBe(undefined);
+    off();
+    expect(stepTitle('demo', 1)).toBe(undefined);
   });
 });

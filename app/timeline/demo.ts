@@ -5,8 +5,9 @@
  * timeline restores the machine as it was before them), then moves to the previous step.
  * Without such a lesson, next and previous step the timeline forward and back.
  *
- * The lessons' scenarios say which commands a step has: the lesson code registers a function
- * with provideStepCommands (the hook between the lesson engine and stage mode).
+ * The lessons' scenarios say which commands a step has and what it is called: the lesson code
+ * registers functions with provideStepCommands and provideStepTitle (the hooks between the
+ * lesson engine and stage mode).
  */
 import { useLabStore } from '../state/labStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
@@ -22,6 +23,23 @@ export function provideStepCommands(fn: StepCommands): () => void {
   return () => {
     if (source === fn) source = null;
   };
+}
+
+/** The title of step `stepIndex` of lesson `lessonId` (what stage mode shows of the lesson). */
+export type StepTitle = (lessonId: string, stepIndex: number) => string | undefined;
+
+let titles: StepTitle | null = null;
+
+/** Registers where step titles come from (the lesson engine). Returns an unregister function. */
+export function provideStepTitle(fn: StepTitle): () => void {
+  titles = fn;
+  return () => {
+    if (titles === fn) titles = null;
+  };
+}
+
+export function stepTitle(lessonId: string, stepIndex: number): string | undefined {
+  return titles?.(lessonId, stepIndex);
 }
 
 /** Typing speed of stage demos, characters per second. */
