@@ -214,7 +214,7 @@ export function tick(elapsedMs: number): boolean {
   const { history } = s;
   const traced = history.machine.kernel.trace.length;
   const wasLive = history.live;
-  const machineBefore = history.machine;
+  const machineBefore = s.machine;
   if (s.script !== null) {
     const script = s.script;
     const tty = s.activeTty;
@@ -230,18 +230,21 @@ export function tick(elapsedMs: number): boolean {
     carry = ms - whole;
     if (whole > 0) useLabStore.getState().history.advance(whole * 1000);
   }
-  const now = useLabStore.getState().history;
-  const changed =
-    now !== history ||
-    now.machine !== machineBefore ||
-    now.live !== wasLive ||
-    now.machine.kernel.trace.length !== traced;
-  if (now.live !== wasLive || now.machine !== machineBefore) {
-    const st = useLabStore.getState();
-    useLabStore.setState({ ...derive(st.history, st.activeTty), version: st.version + 1 });
+  const after = useLabStore.getState();
+  if (
+    after.history !== history ||
+    after.machine !== machineBefore ||
+    after.history.live !== wasLive
+  ) {
+    // Another machine, or the replay reached the present: views re-derive everything.
+    set(derive(after.history, after.activeTty));
     return true;
   }
-  return changed;
+  return after.machine.kernel.trace.length !== traced;
+}
+
+function set(partial: Partial<LabState>): void {
+  useLabStore.setState({ ...partial, version: useLabStore.getState().version + 1 });
 }
 
 /**
