@@ -135,7 +135,8 @@ export class Kernel {
     for (const p of [...BUILTIN_PROGRAMS, execHelper, ...(options.programs ?? [])])
       programs.set(p.name, p as Program);
     this.k = new Core(state, programs, options.trace ?? true);
-    this.k.trace.push(...trace);
+    // One by one: spreading a long trace into push() overflows the call stack (~120k events).
+    for (const e of trace) this.k.trace.push(e);
     rebuildPidTables(this.k);
     for (const t of this.k.tasks()) joinGroup(this.k, t);
     this.hooks = {

@@ -17,7 +17,7 @@ import {
 } from '../runtimes/kubernetes/index.ts';
 import type { Program } from '../kernel-sim/index.ts';
 import { LabMachine } from './machine.ts';
-import type { MachineOptions } from './machine.ts';
+import type { MachineOptions, MachineSnapshot } from './machine.ts';
 
 export const LAB_PROGRAMS: readonly Program<never>[] = [
   ...SHELL_PROGRAMS,
@@ -37,12 +37,24 @@ export const LAB_BINARIES: Readonly<Record<string, string>> = {
   ...SHELL_BINARIES,
 };
 
-/** A Debian-like host with bash on its terminal. */
-export function createLabMachine(options: MachineOptions = {}): LabMachine {
-  return new LabMachine({
+function labOptions(options: MachineOptions): MachineOptions {
+  return {
     ...options,
     programs: [...LAB_PROGRAMS, ...(options.programs ?? [])],
     binaries: { ...LAB_BINARIES, ...(options.binaries ?? {}) },
     files: { ...APP_FILES, ...DOCKER_FILES, ...KUBERNETES_FILES, ...(options.files ?? {}) },
-  });
+  };
+}
+
+/** A Debian-like host with bash on its terminal. */
+export function createLabMachine(options: MachineOptions = {}): LabMachine {
+  return new LabMachine(labOptions(options));
+}
+
+/** Continues a lab machine saved with `LabMachine.snapshot()` (same options as it was created with). */
+export function restoreLabMachine(
+  snapshot: MachineSnapshot,
+  options: MachineOptions = {},
+): LabMachine {
+  return LabMachine.restore(snapshot, labOptions(options));
 }
