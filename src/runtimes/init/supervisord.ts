@@ -1,0 +1,702 @@
+/**
+ * supervisord 4.2 (Supervisor/supervisor: supervisor/supervisord.py, process.py, options.py),
+ * `supervisord [-n] [-c FILE]`, as a container's PID 1.
+ *
+ * Config: an INI file (`-c`, else the first of /etc/supervisord.conf, /etc/supervisor/
+ * supervisord.conf), `[include] files = /etc/supervisor/conf.d/*.conf`, `[supervisord]`
+ * (nodaemon, user) and `[program:NAME]` sections: command (required), autostart (true),
+ * autorestart (unexpected | true | false), startsecs (1), startretries (3), exitcodes (0),
+ * stopsignal (TERM), stopwaitsecs (10), priority (999), stdout_logfile (/dev/stdout or
+ * /dev/fd/1: the container's output; AUTO/a path: a file). Errors: "Error: ..." + "For help,
+ * use ... -h" on stderr, exit 2 (ServerOptions.usage).
+ *
+ * Main loop (Supervisor.runforever): [if shutting down: stop the last group, report "waiting
+ * for X to die" every 3 s, exit when all are stopped] → poll(1 s) → every process's
+ * transition() → reap() → handle_signal() (one queued signal). Python's signal handlers only
+ * queue the signal and PEP 475 retries the poll, so a signal is acted on at the next 1 s poll
+ * timeout; a child's exit closes its output pipes, which ends the poll at once.
+ *
+ * Process states (process.py): STOPPED → spawn → STARTING; up for more than startsecs →
+ * RUNNING ("success: ..."); an exit sooner → BACKOFF (backoff += 1, retry after `backoff` s);
+ * more than startretries backoffs → FATAL ("gave up: ..."). An exit from RUNNING → EXITED,
+ * restarted at once by autorestart=true, or when unexpected (not in exitcodes) by
+ * autorestart=unexpected. Stopping: stopsignal → STOPPING, SIGKILL when stopwaitsecs passed.
+ * reap() is waitpid(-1, WNOHANG) until nothing is left, so supervisord reaps orphans too
+ * ("reaped unknown pid N").
+ * Signals: TERM/INT/QUIT → shut down (stop every program, exit 0); HUP → stop everything and
+ * start again from the re-read config; USR2 → reopen logs; CHLD → nothing but the wake-up.
+ * Handlers are installed, so as PID 1 all of these reach it.
+ *
+ * Left out: supervisorctl and the XML-RPC server, event listeners, process groups of
+ * numprocs > 1, daemonizing (nodaemon=false forks and the PID 1 exits), user switching and the
+ * output pipes (children write straight to the target of stdout_logfile).
+ */
+import {
+  SIGCHLD,
+  SIGHUP,
+  SIGINT,
+  SIGKILL,
+  SIGPIPE,
+  SIGQUIT,
+  SIGTERM,
+  SIGUSR2,
+  SIGXFSZ,
+  WNOHANG,
+  isErrno,
+  parseSignal,
+  signalName,
+  wexitstatus,
+  wifexited,
+  wtermsig,
+} from '../../kernel-sim/index.ts';
+import type { Program, ProgramContext, SigInfo } from '../../kernel-sim/index.ts';
+import { pythonAsctime } from './clock.ts';
+
+export const SUPERVISORD_VERSION = '4.2.5';
+const DEFAULT_CONFIGS = ['/etc/supervisord.conf', '/etc/supervisor/supervisord.conf'];
+const SEC = 1_000_000;
+
+type ProcState = 'STOPPED' | 'STARTING' | 'RUNNING' | 'BACKOFF' | 'STOPPING' | 'EXITED' | 'FATAL';
+
+export interface ProgramConfig {
+  name: string;
+  command: string;
+  autostart: boolean;
+  autorestart: 'unexpected' | 'true' | 'false';
+  startsecs: number;
+  startretries: number;
+  exitcodes: number[];
+  stopsignal: number;
+  stopwaitsecs: number;
+  priority: number;
+  stdout: string;
+}
+
+export interface SupervisorConfig {
+  nodaemon: boolean;
+  user: string | null;
+  rpc: boolean;
+  httpServer: boolean;
+  included: string[];
+  programs: ProgramConfig[];
+}
+
+interface Proc {
+  config: ProgramConfig;
+  state: ProcState;
+  pid: number;
+  /** µs; 0 = never started. */
+  laststart: number;
+  delay: number;
+  backoff: number;
+  killing: boolean;
+  /** exit status of the last exit (-1 for a signal), null when none. */
+  exitstatus: number | null;
+}
+
+interface SupState {
+  role: 'supervisord';
+  configFile: string;
+  procs: Proc[];
+  /** 'running' | 'shutdown' | 'restarting' (SupervisorStates). */
+  mood: 'running' | 'shutdown' | 'restarting';
+  stopping: boolean;
+  /** Names of the groups still to stop, lowest priority first (stop pops from the end). */
+  stopGroups: string[];
+  lastShutdownReport: number;
+  signals: number[];
+  pollTimer: number;
+}
+
+interface ChildState {
+  role: 'child';
+  name: string;
+  path: string;
+  argv: string[];
+  stdout: string;
+}
+
+type Ctx = ProgramContext<SupState>;
+
+class ConfigError extends Error {}
+
+// ------------------------------------------------------------------ config (options.py)
+
+function parseIni(text: string): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  let cur: Map<string, string> | null = null;
+  let lastKey: string | null = null;
+  for (const raw of text.split('\n')) {
+    if (/^\s*[;#]/.test(raw) || raw.trim() === '') continue;
+    const sec = /^\[([^\]]+)\]\s*$/.exec(raw.trim());
+    if (sec) {
+      cur = new Map();
+      out.set(sec[1]!.trim(), cur);
+      lastKey = null;
+      continue;
+    }
+    if (/^\s/.test(raw) && cur && lastKey) {
+      cur.set(lastKey, `${cur.get(lastKey) ?? ''}\n${raw.trim()}`);
+      continue;
+    }
+    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw.trim());
+    if (!kv) throw new ConfigError(`File contains parsing errors: line ${JSON.stringify(raw)}`);
+    if (!cur) throw new ConfigError('File contains no section headers.');
+    // supervisor's UnhosedConfigParser strips inline " ;" comments.
+    const v = kv[2]!.replace(/\s+;.*$/, '').trim();
+    cur.set(kv[1]!.toLowerCase(), v);
+    lastKey = kv[1]!.toLowerCase();
+  }
+  return out;
+}
+
+/** datatypes.boolean */
+function boolean(v: string): boolean {
+  const l = v.toLowerCase();
+  if (['true', 'yes', 'on', '1'].includes(l)) return true;
+  if (['false', 'no', 'off', '0'].includes(l)) return false;
+  throw new ConfigError(`not a valid boolean value: '${v}'`);
+}
+
+function integer(v: string): number {
+  if (!/^\s*[+-]?\d+\s*$/.test(v))
+    throw new ConfigError(`invalid literal for int() with base 10: '${v}'`);
+  return Number.parseInt(v, 10);
+}
+
+function globToRegExp(glob: string): RegExp {
+  const esc = glob
+    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${esc}$`);
+}
+
+function expandGlob(ctx: ProgramContext<unknown>, pattern: string, base: string): string[] {
+  const abs = pattern.startsWith('/') ? pattern : `${base}/${pattern}`;
+  const dir = abs.slice(0, abs.lastIndexOf('/')) || '/';
+  const name = abs.slice(abs.lastIndexOf('/') + 1);
+  const entries = ctx.fs.readdir(dir);
+  if (isErrno(entries)) return [];
+  const re = globToRegExp(name);
+  return entries.filter((e) => re.test(e)).map((e) => `${dir === '/' ? '' : dir}/${e}`);
+}
+
+function programConfig(name: string, sec: Map<string, string>, file: string): ProgramConfig {
+  const where = `in section 'program:${name}' (file: '${file}')`;
+  const get = (k: string, d: string): string => sec.get(k) ?? d;
+  try {
+    const command = sec.get('command');
+    if (command === undefined || command === '')
+      throw new ConfigError(`program section program:${name} does not specify a command`);
+    const ar = get('autorestart', 'unexpected').toLowerCase();
+    let autorestart: ProgramConfig['autorestart'];
+    if (ar === 'unexpected') autorestart = 'unexpected';
+    else {
+      try {
+        autorestart = boolean(ar) ? 'true' : 'false';
+      } catch {
+        throw new ConfigError(`invalid 'autorestart' value '${ar}'`);
+      }
+    }
+    const exitcodes = get('exitcodes', '0')
+      .split(',')
+      .map((x) => {
+        const n = Number(x.trim());
+        if (!/^\d+$/.test(x.trim()) || n > 255)
+          throw new ConfigError(`not a valid list of exit codes: '${get('exitcodes', '0')}'`);
+        return n;
+      });
+    const sigText = get('stopsignal', 'TERM');
+    const stopsignal = parseSignal(sigText);
+    if (stopsignal === undefined || stopsignal === 0 || stopsignal > 31)
+      throw new ConfigError(`value '${sigText}' is not a valid signal name`);
+    return {
+      name,
+      command,
+      autostart: boolean(get('autostart', 'true')),
+      autorestart,
+      startsecs: integer(get('startsecs', '1')),
+      startretries: integer(get('startretries', '3')),
+      exitcodes,
+      stopsignal,
+      stopwaitsecs: integer(get('stopwaitsecs', '10')),
+      priority: integer(get('priority', '999')),
+      stdout: get('stdout_logfile', 'AUTO'),
+    };
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(`${e.message} ${where}`);
+    throw e;
+  }
+}
+
+/** ServerOptions.read_config: the main file, then every [include] match, in order. */
+export function readSupervisorConfig(
+  ctx: ProgramContext<unknown>,
+  file: string,
+): SupervisorConfig | { error: string } {
+  const text = ctx.fs.readFile(file);
+  if (isErrno(text)) return { error: `could not find config file ${file}` };
+  try {
+    const main = parseIni(text);
+    const sup = main.get('supervisord');
+    if (!sup) return { error: `.ini file does not include supervisord section` };
+    const cfg: SupervisorConfig = {
+      nodaemon: boolean(sup.get('nodaemon') ?? 'false'),
+      user: sup.get('user') ?? null,
+      rpc: main.has('rpcinterface:supervisor'),
+      httpServer: main.has('unix_http_server') || main.has('inet_http_server'),
+      included: [],
+      programs: [],
+    };
+    const sections: [Map<string, Map<string, string>>, string][] = [[main, file]];
+    const inc = main.get('include')?.get('files');
+    if (inc !== undefined) {
+      const base = file.slice(0, file.lastIndexOf('/')) || '/';
+      for (const pattern of inc.split(/\s+/).filter(Boolean))
+        for (const f of expandGlob(ctx, pattern, base)) {
+          const t = ctx.fs.readFile(f);
+          if (isErrno(t)) continue;
+          cfg.included.push(f);
+          sections.push([parseIni(t), f]);
+        }
+    }
+    for (const [secs, f] of sections)
+      for (const [name, sec] of secs)
+        if (name.startsWith('program:')) {
+          const pname = name.slice(8);
+          if (cfg.programs.some((p) => p.name === pname))
+            return {
+              error: `Duplicate name 'program:${pname}' in section '${name}' (file: '${f}')`,
+            };
+          cfg.programs.push(programConfig(pname, sec, f));
+        }
+    return cfg;
+  } catch (e) {
+    if (e instanceof ConfigError) return { error: e.message };
+    throw e;
+  }
+}
+
+// ------------------------------------------------------------------ logging
+
+type Level = 'CRIT' | 'WARN' | 'INFO';
+
+function log(ctx: Ctx | ProgramContext<unknown>, level: Level, msg: string): void {
+  ctx.write(1, `${pythonAsctime(ctx.now)} ${level} ${msg}\n`);
+}
+
+/** supervisor.states.decode_wait_status: (es, msg). */
+function decodeWaitStatus(status: number): [number, string] {
+  if (wifexited(status)) return [wexitstatus(status), `exit status ${wexitstatus(status)}`];
+  return [-1, `terminated by SIG${signalName(wtermsig(status))}`];
+}
+
+/** shlex.split, enough for command lines: quotes and backslashes. */
+export function shlexSplit(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let has = false;
+  let q: '"' | "'" | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (q) {
+      if (c === q) q = null;
+      else if (c === '\\' && q === '"' && i + 1 < line.length) cur += line[++i]!;
+      else cur += c;
+    } else if (c === '"' || c === "'") {
+      q = c;
+      has = true;
+    } else if (c === '\\' && i + 1 < line.length) {
+      cur += line[++i]!;
+      has = true;
+    } else if (/\s/.test(c)) {
+      if (has) out.push(cur);
+      cur = '';
+      has = false;
+    } else {
+      cur += c;
+      has = true;
+    }
+  }
+  if (has) out.push(cur);
+  return out;
+}
+
+// ------------------------------------------------------------------ process.py
+
+function changeState(ctx: Ctx, p: Proc, state: ProcState): void {
+  p.state = state;
+  if (state === 'BACKOFF') {
+    p.backoff += 1;
+    p.delay = ctx.now + p.backoff * SEC;
+  }
+}
+
+function spawn(ctx: Ctx, p: Proc): void {
+  p.laststart = ctx.now;
+  changeState(ctx, p, 'STARTING');
+  const argv = shlexSplit(p.config.command);
+  // get_execv_args: a name without '/' is searched in PATH; errors are spawn errors.
+  const found = argv[0] === undefined ? 'ENOENT' : ctx.which(argv[0]);
+  if (isErrno(found)) {
+    log(ctx, 'INFO', `spawnerr: can't find command '${argv[0] ?? ''}'`);
+    changeState(ctx, p, 'BACKOFF');
+    return;
+  }
+  const child: ChildState = {
+    role: 'child',
+    name: p.config.name,
+    path: found,
+    argv,
+    stdout: p.config.stdout,
+  };
+  const pid = ctx.fork({ program: 'supervisord', state: child });
+  if (isErrno(pid)) {
+    log(ctx, 'INFO', `spawnerr: Too many processes in process table to spawn '${p.config.name}'`);
+    changeState(ctx, p, 'BACKOFF');
+    return;
+  }
+  p.pid = pid;
+  log(ctx, 'INFO', `spawned: '${p.config.name}' with pid ${pid}`);
+  p.delay = ctx.now + p.config.startsecs * SEC;
+}
+
+function childStart(ctx: ProgramContext<ChildState>): void {
+  const s = ctx.state;
+  // _spawn_as_child: setpgrp(), stdio to the log target, execve.
+  ctx.setpgid(0, 0);
+  if (s.stdout !== '/dev/stdout' && s.stdout !== '/dev/fd/1' && s.stdout.toUpperCase() !== 'NONE') {
+    const target =
+      s.stdout.toUpperCase() === 'AUTO'
+        ? `/var/log/supervisor/${s.name}-stdout---supervisor.log`
+        : s.stdout;
+    const fd = ctx.open(target, 'a');
+    if (typeof fd === 'number') {
+      ctx.dup2(fd, 1);
+      ctx.close(fd);
+    }
+  } else if (s.stdout.toUpperCase() === 'NONE') {
+    const fd = ctx.open('/dev/null', 'w');
+    if (typeof fd === 'number') ctx.dup2(fd, 1);
+  }
+  const r = ctx.exec(s.path, s.argv);
+  if (r === 0) return;
+  ctx.write(2, `couldn't exec ${s.argv[0] ?? ''}: ${r}\n`);
+  ctx.exit(127);
+}
+
+function giveUp(ctx: Ctx, p: Proc): void {
+  p.delay = 0;
+  p.backoff = 0;
+  changeState(ctx, p, 'FATAL');
+  log(
+    ctx,
+    'INFO',
+    `gave up: ${p.config.name} entered FATAL state, too many start retries too quickly`,
+  );
+}
+
+function kill(ctx: Ctx, p: Proc, sig: number): void {
+  if (p.pid === 0) return;
+  if (sig === SIGKILL) log(ctx, 'WARN', `killing '${p.config.name}' (${p.pid}) with SIGKILL`);
+  p.killing = true;
+  p.delay = ctx.now + p.config.stopwaitsecs * SEC;
+  changeState(ctx, p, 'STOPPING');
+  ctx.kill(p.pid, sig);
+}
+
+/** Subprocess.transition(). Virtual time has no jitter: "now > delay" is taken as reached. */
+function transition(ctx: Ctx, p: Proc): void {
+  const now = ctx.now;
+  const s = ctx.state;
+  const state = p.state;
+  if (s.mood === 'running') {
+    if (state === 'EXITED') {
+      if (p.config.autorestart === 'true') spawn(ctx, p);
+      else if (
+        p.config.autorestart === 'unexpected' &&
+        !p.config.exitcodes.includes(p.exitstatus ?? 0)
+      )
+        spawn(ctx, p);
+    } else if (state === 'STOPPED' && p.laststart === 0) {
+      if (p.config.autostart) spawn(ctx, p);
+    } else if (state === 'BACKOFF') {
+      if (p.backoff <= p.config.startretries) {
+        if (now >= p.delay) spawn(ctx, p);
+      } else giveUp(ctx, p);
+    }
+  }
+  if (state === 'STARTING' && now - p.laststart >= p.config.startsecs * SEC) {
+    p.delay = 0;
+    p.backoff = 0;
+    changeState(ctx, p, 'RUNNING');
+    log(
+      ctx,
+      'INFO',
+      `success: ${p.config.name} entered RUNNING state, process has stayed up for > than ${p.config.startsecs} seconds (startsecs)`,
+    );
+  }
+  if (state === 'STOPPING' && p.delay - now <= 0) kill(ctx, p, SIGKILL);
+}
+
+/** Subprocess.finish(). */
+function finish(ctx: Ctx, p: Proc, status: number): void {
+  const [es, msg] = decodeWaitStatus(status);
+  const now = ctx.now;
+  const name = p.config.name;
+  const tooQuickly = now - p.laststart < p.config.startsecs * SEC;
+  const expected = p.config.exitcodes.includes(es);
+  if (p.killing) {
+    p.killing = false;
+    p.delay = 0;
+    p.exitstatus = es;
+    changeState(ctx, p, 'STOPPED');
+    log(ctx, expected ? 'INFO' : 'WARN', `stopped: ${name} (${msg})`);
+  } else if (tooQuickly) {
+    p.exitstatus = null;
+    log(ctx, 'INFO', `exited: ${name} (${msg}; not expected)`);
+    changeState(ctx, p, 'BACKOFF');
+  } else {
+    p.delay = 0;
+    p.backoff = 0;
+    p.exitstatus = es;
+    if (p.state === 'STARTING') changeState(ctx, p, 'RUNNING');
+    if (expected) log(ctx, 'INFO', `exited: ${name} (${msg}; expected)`);
+    else log(ctx, 'WARN', `exited: ${name} (${msg}; not expected)`);
+    changeState(ctx, p, 'EXITED');
+  }
+  p.pid = 0;
+}
+
+function reap(ctx: Ctx): void {
+  for (let guard = 0; guard < 100; guard++) {
+    const r = ctx.wait(-1, WNOHANG);
+    if (isErrno(r) || 'blocked' in r || r.pid === 0) return;
+    const p = ctx.state.procs.find((x) => x.pid === r.pid);
+    if (p) finish(ctx, p, r.status);
+    else log(ctx, 'INFO', `reaped unknown pid ${r.pid} (${decodeWaitStatus(r.status)[1]})`);
+  }
+}
+
+function handleSignal(ctx: Ctx): void {
+  const s = ctx.state;
+  const sig = s.signals.shift();
+  if (sig === undefined) return;
+  const name = `SIG${signalName(sig)}`;
+  if (sig === SIGTERM || sig === SIGINT || sig === SIGQUIT) {
+    log(ctx, 'WARN', `received ${name} indicating exit request`);
+    s.mood = 'shutdown';
+  } else if (sig === SIGHUP) {
+    if (s.mood === 'shutdown')
+      log(ctx, 'WARN', `ignored ${name} indicating restart request (shutdown in progress)`);
+    else {
+      log(ctx, 'WARN', `received ${name} indicating restart request`);
+      s.mood = 'restarting';
+    }
+  } else if (sig === SIGUSR2) log(ctx, 'INFO', `received ${name} indicating log reopen request`);
+}
+
+const unstopped = (s: SupState): Proc[] =>
+  s.procs.filter((p) => p.state === 'STARTING' || p.state === 'RUNNING' || p.state === 'STOPPING');
+
+function groupUnstopped(s: SupState, name: string): boolean {
+  return s.procs.some(
+    (p) =>
+      p.config.name === name &&
+      (p.state === 'STARTING' || p.state === 'RUNNING' || p.state === 'STOPPING'),
+  );
+}
+
+/** ProcessGroup.stop_all for the group named `name`. */
+function stopAll(ctx: Ctx, name: string): void {
+  for (const p of ctx.state.procs) {
+    if (p.config.name !== name) continue;
+    if (p.state === 'RUNNING' || p.state === 'STARTING') kill(ctx, p, p.config.stopsignal);
+    else if (p.state === 'BACKOFF') giveUp(ctx, p);
+  }
+}
+
+/** The top of runforever()'s loop. Returns true when supervisord has finished. */
+function loopTop(ctx: Ctx): boolean {
+  const s = ctx.state;
+  if (s.mood === 'running') return false;
+  if (!s.stopping) {
+    s.stopping = true;
+    s.stopGroups = [...s.procs]
+      .sort(
+        (a, b) => a.config.priority - b.config.priority || (a.config.name < b.config.name ? -1 : 1),
+      )
+      .map((p) => p.config.name);
+  }
+  const last = s.stopGroups[s.stopGroups.length - 1];
+  if (last !== undefined) stopAll(ctx, last);
+  const left = unstopped(s);
+  if (left.length > 0 && ctx.now > s.lastShutdownReport + 3 * SEC) {
+    log(ctx, 'INFO', `waiting for ${left.map((p) => p.config.name).join(', ')} to die`);
+    s.lastShutdownReport = ctx.now;
+  }
+  if (left.length === 0 && s.stopGroups.length === 0) {
+    if (s.mood === 'restarting') {
+      // main(): the options are re-read and a fresh Supervisor runs.
+      return !boot(ctx, s.configFile, false);
+    }
+    ctx.exit(0);
+    return true;
+  }
+  return false;
+}
+
+function poll(ctx: Ctx): void {
+  const s = ctx.state;
+  if (s.pollTimer !== 0) ctx.clearTimer(s.pollTimer);
+  s.pollTimer = ctx.setTimer(SEC, 'poll');
+}
+
+/** What follows poll() in one iteration, then the next iteration's top and its poll. */
+function afterPoll(ctx: Ctx): void {
+  const s = ctx.state;
+  s.pollTimer = 0;
+  for (const p of s.procs) transition(ctx, p);
+  reap(ctx);
+  handleSignal(ctx);
+  if (s.mood !== 'running') {
+    // ordered_stop_groups_phase_2
+    const g = s.stopGroups.pop();
+    if (g !== undefined && groupUnstopped(s, g)) s.stopGroups.push(g);
+  }
+  if (loopTop(ctx)) return;
+  poll(ctx);
+}
+
+/** Reads the config and starts supervising; false when supervisord exited instead. */
+function boot(ctx: Ctx | ProgramContext<unknown>, file: string, daemonize: boolean): boolean {
+  const cfg = readSupervisorConfig(ctx, file);
+  if ('error' in cfg) {
+    usage(ctx, cfg.error);
+    return false;
+  }
+  if (daemonize && !cfg.nodaemon) {
+    // daemonize(): the parent exits at once, the daemon lives on in a new session.
+    const pid = ctx.fork({ program: 'supervisord', state: { role: 'daemon', file } });
+    if (!isErrno(pid)) {
+      ctx.exit(0);
+      return false;
+    }
+  }
+  if (cfg.user === null)
+    log(
+      ctx,
+      'CRIT',
+      'Supervisor is running as root.  Privileges were not dropped because no user is specified in the config file.  If you intend to run as root, you can set user=root in the config file to avoid this message.',
+    );
+  for (const f of cfg.included) log(ctx, 'INFO', `Included extra file "${f}" during parsing`);
+  if (cfg.rpc) log(ctx, 'INFO', "RPC interface 'supervisor' initialized");
+  if (cfg.httpServer)
+    log(ctx, 'CRIT', "Server 'unix_http_server' running without any HTTP authentication checking");
+  log(ctx, 'INFO', `supervisord started with pid ${ctx.getpid()}`);
+  const state: SupState = {
+    role: 'supervisord',
+    configFile: file,
+    procs: [...cfg.programs]
+      .sort((a, b) => a.priority - b.priority || (a.name < b.name ? -1 : 1))
+      .map((config) => ({
+        config,
+        state: 'STOPPED',
+        pid: 0,
+        laststart: 0,
+        delay: 0,
+        backoff: 0,
+        killing: false,
+        exitstatus: null,
+      })),
+    mood: 'running',
+    stopping: false,
+    stopGroups: [],
+    lastShutdownReport: 0,
+    signals: [],
+    pollTimer: 0,
+  };
+  (ctx as Ctx).state = state;
+  poll(ctx as Ctx);
+  return true;
+}
+
+function usage(ctx: ProgramContext<unknown>, msg: string): void {
+  ctx.write(2, `Error: ${msg}\nFor help, use ${ctx.argv[0] ?? 'supervisord'} -h\n`);
+  ctx.exit(2);
+}
+
+export const supervisord: Program<SupState | ChildState | { role: 'daemon'; file: string } | null> =
+  {
+    name: 'supervisord',
+    start(ctx) {
+      const st = ctx.state;
+      if (st?.role === 'child') {
+        childStart(ctx as ProgramContext<ChildState>);
+        return;
+      }
+      if (st?.role === 'daemon') {
+        ctx.setsid();
+        boot(ctx as ProgramContext<unknown>, st.file, false);
+        return;
+      }
+      // CPython at start: SIGPIPE and SIGXFSZ ignored (children inherit that through exec).
+      ctx.sigaction(SIGPIPE, 'ignore');
+      ctx.sigaction(SIGXFSZ, 'ignore');
+      // ServerOptions: handlers for TERM, INT, QUIT, HUP, CHLD, USR2 (SignalReceiver).
+      for (const sig of [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGCHLD, SIGUSR2])
+        ctx.sigaction(sig, 'handler');
+      let file: string | undefined;
+      let nodaemonFlag = false;
+      const args = ctx.argv.slice(1);
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i]!;
+        if (a === '-n' || a === '--nodaemon') nodaemonFlag = true;
+        else if (a === '-c' || a === '--configuration') {
+          file = args[++i];
+          if (file === undefined) {
+            usage(ctx as ProgramContext<unknown>, 'option -c requires argument');
+            return;
+          }
+        } else if (a.startsWith('--configuration=')) file = a.slice(16);
+        else if (a === '-v' || a === '--version') {
+          ctx.write(1, `${SUPERVISORD_VERSION}\n`);
+          ctx.exit(0);
+          return;
+        } else {
+          usage(ctx as ProgramContext<unknown>, `option ${a} not recognized`);
+          return;
+        }
+      }
+      if (file === undefined) file = DEFAULT_CONFIGS.find((f) => !isErrno(ctx.fs.stat(f)));
+      if (file === undefined) {
+        usage(
+          ctx as ProgramContext<unknown>,
+          `No config file found at default paths (${DEFAULT_CONFIGS.join(', ')}); use the -c option to specify a config file at a different path`,
+        );
+        return;
+      }
+      if (isErrno(ctx.fs.stat(ctx.fs.resolve(file)))) {
+        usage(ctx as ProgramContext<unknown>, `could not find config file ${file}`);
+        return;
+      }
+      boot(ctx as ProgramContext<unknown>, ctx.fs.resolve(file), !nodaemonFlag);
+    },
+    onSignal(ctx, info: SigInfo) {
+      const s = ctx.state;
+      if (s?.role !== 'supervisord') return;
+      const c = ctx as Ctx;
+      if (!s.signals.includes(info.sig)) s.signals.push(info.sig);
+      // A child's exit closes its stdout/stderr pipes: the poll returns now (not for other signals).
+      if (info.sig === SIGCHLD) {
+        if (s.pollTimer !== 0) ctx.clearTimer(s.pollTimer);
+        afterPoll(c);
+      }
+    },
+    onTimer(ctx, tag) {
+      const s = ctx.state;
+      if (s?.role !== 'supervisord' || tag !== 'poll') return;
+      afterPoll(ctx as Ctx);
+    },
+  };
