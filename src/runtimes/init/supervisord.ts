@@ -613,7 +613,7 @@ function boot(ctx: Ctx | ProgramContext<unknown>, file: string, daemonize: boole
     mood: 'running',
     stopping: false,
     stopGroups: [],
-    lastShutdownReport: 0,
+    lastShutdownReport: -Infinity,
     signals: [],
     pollTimer: 0,
   };
@@ -687,11 +687,13 @@ export const supervisord: Program<SupState | ChildState | { role: 'daemon'; file
       const s = ctx.state;
       if (s?.role !== 'supervisord') return;
       const c = ctx as Ctx;
+      // The Python handler only queues the signal (SignalReceiver.receive).
       if (!s.signals.includes(info.sig)) s.signals.push(info.sig);
-      // A child's exit closes its stdout/stderr pipes: the poll returns now (not for other signals).
+      // A child's exit closes its stdout/stderr pipes: the poll returns at once (PEP 475
+      // retries the poll after any other signal, which then waits for the 1 s timeout).
       if (info.sig === SIGCHLD) {
-        if (s.pollTimer !== 0) ctx.clearTimer(s.pollTimer);
-        afterPoll(c);
+        if (s.pollTimer !== 0) c.clearTimer(s.pollTimer);
+        s.pollTimer = c.setTimer(0, 'poll');
       }
     },
     onTimer(ctx, tag) {
