@@ -131,7 +131,7 @@ describe('supervisord as PID 1 hides a crashing app from docker', () => {
   it('the app fails every 3 s and is restarted; the container stays Up with RestartCount 0; docker stop is clean', () => {
     const { text, took } = session([
       'docker run -d --name sv pidlab/supervisord:4.2',
-      'sleep 12',
+      'sleep 11',
       'docker ps',
       "docker inspect -f '{{.State.Status}} {{.RestartCount}}' sv",
       'docker top sv',
@@ -140,7 +140,7 @@ describe('supervisord as PID 1 hides a crashing app from docker', () => {
       'docker logs sv',
     ]);
     expect(outputOf(text, 'docker ps')).toMatch(
-      /pidlab\/supervisord:4\.2 +".*" +.* Up 12 seconds +sv\n/,
+      /pidlab\/supervisord:4\.2 +".*" +.* Up 11 seconds +sv\n/,
     );
     expect(outputOf(text, "docker inspect -f '{{.State.Status}} {{.RestartCount}}' sv")).toBe(
       'running 0\n',
