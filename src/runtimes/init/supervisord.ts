@@ -1,5 +1,5 @@
 /**
- * supervisord 4.2 (Supervisor/supervisor: supervisor/supervisord.py, process.py, options.py),
+ * supervisord 4.2.5 (Supervisor/supervisor: supervisor/supervisord.py, process.py, options.py),
  * `supervisord [-n] [-c FILE]`, as a container's PID 1.
  *
  * Config: an INI file (`-c`, else the first of /etc/supervisord.conf, /etc/supervisor/
@@ -390,11 +390,6 @@ function giveUp(ctx: Ctx, p: Proc): void {
   p.delay = 0;
   p.backoff = 0;
   changeState(ctx, p, 'FATAL');
-  log(
-    ctx,
-    'INFO',
-    `gave up: ${p.config.name} entered FATAL state, too many start retries too quickly`,
-  );
 }
 
 function kill(ctx: Ctx, p: Proc, sig: number): void {
@@ -422,9 +417,7 @@ function transition(ctx: Ctx, p: Proc): void {
     } else if (state === 'STOPPED' && p.laststart === 0) {
       if (p.config.autostart) spawn(ctx, p);
     } else if (state === 'BACKOFF') {
-      if (p.backoff <= p.config.startretries) {
-        if (now >= p.delay) spawn(ctx, p);
-      } else giveUp(ctx, p);
+      if (p.backoff <= p.config.startretries && now >= p.delay) spawn(ctx, p);
     }
   }
   if (state === 'STARTING' && now - p.laststart >= p.config.startsecs * SEC) {
@@ -437,10 +430,17 @@ function transition(ctx: Ctx, p: Proc): void {
       `success: ${p.config.name} entered RUNNING state, process has stayed up for > than ${p.config.startsecs} seconds (startsecs)`,
     );
   }
-  if (state === 'STOPPING' && p.delay - now <= 0) kill(ctx, p, SIGKILL);
+  if (state === 'BACKOFF' && p.backoff > p.config.startretries) {
+    giveUp(ctx, p);
+    log(
+      ctx,
+      'INFO',
+      `gave up: ${p.config.name} entered FATAL state, too many start retries too quickly`,
+    );
+  } else if (state === 'STOPPING' && p.delay - now <= 0) kill(ctx, p, SIGKILL);
 }
 
-/** Subprocess.finish(). */
+/** Subprocess.finish(): every outcome is logged at INFO. */
 function finish(ctx: Ctx, p: Proc, status: number): void {
   const [es, msg] = decodeWaitStatus(status);
   const now = ctx.now;
@@ -452,7 +452,7 @@ function finish(ctx: Ctx, p: Proc, status: number): void {
     p.delay = 0;
     p.exitstatus = es;
     changeState(ctx, p, 'STOPPED');
-    log(ctx, expected ? 'INFO' : 'WARN', `stopped: ${name} (${msg})`);
+    log(ctx, 'INFO', `stopped: ${name} (${msg})`);
   } else if (tooQuickly) {
     p.exitstatus = null;
     log(ctx, 'INFO', `exited: ${name} (${msg}; not expected)`);
@@ -462,8 +462,7 @@ function finish(ctx: Ctx, p: Proc, status: number): void {
     p.backoff = 0;
     p.exitstatus = es;
     if (p.state === 'STARTING') changeState(ctx, p, 'RUNNING');
-    if (expected) log(ctx, 'INFO', `exited: ${name} (${msg}; expected)`);
-    else log(ctx, 'WARN', `exited: ${name} (${msg}; not expected)`);
+    log(ctx, 'INFO', `exited: ${name} (${msg}; ${expected ? 'expected' : 'not expected'})`);
     changeState(ctx, p, 'EXITED');
   }
   p.pid = 0;
@@ -475,7 +474,7 @@ function reap(ctx: Ctx): void {
     if (isErrno(r) || 'blocked' in r || r.pid === 0) return;
     const p = ctx.state.procs.find((x) => x.pid === r.pid);
     if (p) finish(ctx, p, r.status);
-    else log(ctx, 'INFO', `reaped unknown pid ${r.pid} (${decodeWaitStatus(r.status)[1]})`);
+    else log(ctx, 'INFO', `reaped unknown pid ${r.pid}`);
   }
 }
 
