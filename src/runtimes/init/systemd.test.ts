@@ -195,6 +195,31 @@ wait $!; echo rc=$?`);
     expect(t).toContain('rc=0');
   });
 
+  it('more than 7 SIGINTs within 2 s force a reboot at once', () => {
+    // (Sent 0.1 s apart: standard signals sent while one is pending coalesce into one.)
+    const t = run(
+      `${NS} /lib/systemd/systemd </dev/null &
+sleep 1
+for i in 1 2 3 4 5 6 7 8; do kill -INT $(($! + 1)); sleep 0.1; done
+wait $!; echo rc=$?`,
+      {
+        ...unit(
+          'stubborn.service',
+          '[Service]\nExecStart=/usr/local/bin/app /app/stubborn.json\nTimeoutStopSec=30s\n',
+        ),
+        '/app/stubborn.json': '{"signals": {"SIGTERM": {"action": "ignore"}}}',
+      },
+    );
+    expect(t).toContain('         Stopping stubborn.service...\n');
+    expect(t).toContain(
+      'Forcibly rebooting: Ctrl-Alt-Del was pressed more than 7 times within 2s\n' +
+        '[  !!  ] Forcibly rebooting: Ctrl-Alt-Del was pressed more than 7 times within 2s\n' +
+        'Sending SIGTERM to remaining processes...\n',
+    );
+    expect(t).toContain('Rebooting.\nExiting container.\n');
+    expect(t).toContain('rc=0');
+  });
+
   it('reaps orphans adopted by PID 1', () => {
     const t = run(
       `${NS} /lib/systemd/systemd </dev/null &

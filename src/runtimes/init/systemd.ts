@@ -621,10 +621,10 @@ function onSig(ctx: Ctx, sig: number): boolean {
     case SIGINT: {
       s.ctrlAltDel = [...s.ctrlAltDel.filter((t) => ctx.now - t < 2 * SEC), ctx.now];
       if (s.ctrlAltDel.length > 7) {
-        logLine(
-          ctx,
-          'Ctrl-Alt-Del was pressed more than 7 times within 2s, rebooting immediately.',
-        );
+        // manager_handle_ctrl_alt_del(): CtrlAltDelBurstAction=reboot-force (emergency_action).
+        const why = 'Forcibly rebooting: Ctrl-Alt-Del was pressed more than 7 times within 2s';
+        logLine(ctx, why);
+        ctx.write(1, `[${colour(ctx) ? '\x1b[0;1;31m  !!  \x1b[0m' : '  !!  '}] ${why}\n`);
         return execShutdown(ctx, 'reboot');
       }
       startShutdown(ctx, 'reboot');
