@@ -113,6 +113,18 @@ describe('nginx 1.25 in its official image', () => {
     );
   });
 
+  it('nginx -s reload (docker exec) signals the master named in the pid file', () => {
+    const { text } = session([
+      'docker run -d --name web nginx:1.25',
+      'docker exec web nginx -s reload',
+      'sleep 1',
+      'docker logs web',
+    ]);
+    expect(outputOf(text, 'docker logs web')).toMatch(
+      /\[notice\] 1#1: signal 1 \(SIGHUP\) received from \d+, reconfiguring\n/,
+    );
+  });
+
   it('a killed worker is replaced; the master reaps it', () => {
     const { text } = session([
       'docker run -d --name web nginx:1.25',

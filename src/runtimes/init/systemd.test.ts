@@ -115,6 +115,22 @@ describe('systemd 252 as a container PID 1 (docker run pidlab/systemd:12)', () =
     );
   });
 
+  it('docker run -it + Ctrl-C: SIGINT (ctrl-alt-del) reboots, which ends the container with 0', () => {
+    const m = createLabMachine();
+    const r = runScript(m, 'docker run -it --name sd pidlab/systemd:12\n^C\necho rc=$?');
+    expect(r.transcript).toContain(
+      'app pid=2 ppid=1 started\n^C[  OK  ] Stopped target multi-user.target - Multi-User System.\n',
+    );
+    expect(r.transcript).toContain(
+      '[  OK  ] Reached target reboot.target - System Reboot.\n' +
+        'Sending SIGTERM to remaining processes...\n' +
+        'Sending SIGKILL to remaining processes...\n' +
+        'Rebooting.\n' +
+        'Exiting container.\n',
+    );
+    expect(r.transcript).toContain('rc=0');
+  });
+
   it('blocks its signals and reads them from a signalfd: SigBlk has them, SigCgt only CHLD', () => {
     const { text } = session([
       'docker run -d --name sd pidlab/systemd:12',
