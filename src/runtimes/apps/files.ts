@@ -163,5 +163,4 @@ export const APP_FILES: Readonly<
   '/docker-entrypoint.sh': { content: NGINX_ENTRYPOINT, mode: 0o755 },
   '/var/log/nginx/.keep': '',
   '/var/run/.keep': '',
-  '/var/log/journal/.keep': '',
 };

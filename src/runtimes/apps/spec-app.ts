@@ -383,7 +383,7 @@ export const specApp: Program<AppState | null> = {
     const s = ctx.state;
     if (!s || s.role !== 'spec-app') return;
     const c = ctx as Ctx;
-    if (tag === 'exit' && s.spec.exit) {
+    if (tag === 'exit' && s.spec.exit && !s.exiting) {
       say(c, s.spec.exit.print);
       ctx.exit(s.spec.exit.code);
     } else if (tag.startsWith('signal-exit:')) ctx.exit(Number(tag.slice(12)));

@@ -33,9 +33,3 @@ export function pythonAsctime(micros: number): string {
   const w = wallTime(micros);
   return `${w.year}-${two(w.month)}-${two(w.day)} ${two(w.hour)}:${two(w.minute)}:${two(w.second)},${String(w.millis).padStart(3, '0')}`;
 }
-
-/** "2024/01/01 08:00:01": nginx's error-log time (ngx_cached_err_log_time). */
-export function nginxTime(micros: number): string {
-  const w = wallTime(micros);
-  return `${w.year}/${two(w.month)}/${two(w.day)} ${two(w.hour)}:${two(w.minute)}:${two(w.second)}`;
-}

@@ -71,6 +71,7 @@ export const INIT_FILES: Readonly<Record<string, string>> = {
   '/etc/supervisor/conf.d/app.conf': SUPERVISOR_APP_CONF,
   '/etc/supervisor/crash.conf': SUPERVISOR_CRASH_CONF,
   '/var/log/supervisor/.keep': '',
+  '/var/log/journal/.keep': '',
   '/etc/systemd/system/app.service': APP_SERVICE,
   // `systemctl enable app` makes this a symlink to ../app.service; the model reads the name.
   '/etc/systemd/system/multi-user.target.wants/app.service': APP_SERVICE,

@@ -248,6 +248,22 @@ ps -e -o pid,ppid,stat,args`,
     expect(t).not.toContain('defunct');
   });
 
+  it('an ExecStart that cannot be executed: status 203/EXEC', () => {
+    const t = run(
+      `${NS} /lib/systemd/systemd </dev/null &
+sleep 1`,
+      unit('missing.service', '[Service]\nExecStart=/usr/bin/nosuch --flag\n'),
+    );
+    expect(t).toContain(
+      'missing.service: Failed to locate executable /usr/bin/nosuch: No such file or directory\n' +
+        'missing.service: Failed at step EXEC spawning /usr/bin/nosuch: No such file or directory\n',
+    );
+    expect(t).toContain(
+      'missing.service: Main process exited, code=exited, status=203/EXEC\n' +
+        "missing.service: Failed with result 'exit-code'.\n",
+    );
+  });
+
   it('SIGHUP reloads the unit files', () => {
     const t = run(`${NS} /lib/systemd/systemd </dev/null &
 sleep 1

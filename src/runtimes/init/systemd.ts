@@ -64,7 +64,7 @@ import {
   wifexited,
   wtermsig,
 } from '../../kernel-sim/index.ts';
-import type { Program, ProgramContext, WakeEvent } from '../../kernel-sim/index.ts';
+import type { Errno, Program, ProgramContext, WakeEvent } from '../../kernel-sim/index.ts';
 import { errText, isBlocked, waitableSet } from './common.ts';
 
 export const SYSTEMD_VERSION = '252.22-1~deb12u1';
@@ -425,6 +425,23 @@ function execChild(ctx: ProgramContext<ExecChild>): void {
   for (let sig = 1; sig <= 64; sig++)
     if (sig !== SIGKILL && sig !== 19 && sig !== 32 && sig !== 33) ctx.sigaction(sig, 'default');
   ctx.sigprocmask('setmask', 0n);
+  const name = s.argv[0] ?? '';
+  // The child logs through the manager's log target (the console), not the service's stdio.
+  const fail = (e: Errno, what: string): void => {
+    logLine(ctx, `${s.unit}: ${what} ${name}: ${errText(e)}`);
+    logLine(ctx, `${s.unit}: Failed at step EXEC spawning ${name}: ${errText(e)}`);
+    ctx.exit(203);
+  };
+  const path = name.startsWith('/') ? name : ctx.which(name);
+  if (isErrno(path)) {
+    fail(path, 'Failed to locate executable');
+    return;
+  }
+  const st = ctx.fs.stat(path);
+  if (isErrno(st)) {
+    fail(st, 'Failed to locate executable');
+    return;
+  }
   if (s.output !== 'console') {
     const target = s.output === 'null' ? '/dev/null' : `/var/log/journal/${s.unit}.log`;
     const fd = ctx.open(target, 'a');
@@ -434,14 +451,8 @@ function execChild(ctx: ProgramContext<ExecChild>): void {
       ctx.close(fd);
     }
   }
-  const name = s.argv[0] ?? '';
-  const path = name.startsWith('/') ? name : ctx.which(name);
-  const r = isErrno(path) ? path : ctx.exec(path, s.argv);
-  if (r === 0) return;
-  // The manager logs these for the child (exec_spawn → log_unit_error).
-  logLine(ctx, `${s.unit}: Failed to execute ${name}: ${errText(r)}`);
-  logLine(ctx, `${s.unit}: Failed at step EXEC spawning ${name}: ${errText(r)}`);
-  ctx.exit(203);
+  const r = ctx.exec(path, s.argv);
+  if (r !== 0) fail(r, 'Failed to execute');
 }
 
 function addTimer(ctx: Ctx, kind: Timer['kind'], unit: string, after: number): void {
