@@ -229,7 +229,8 @@ function startWorkers(ctx: MCtx): void {
 function startNotices(ctx: ProgramContext<unknown>, conf: NginxConf): void {
   log(ctx, conf, 'notice', 'using the "epoll" event method');
   log(ctx, conf, 'notice', `nginx/${NGINX_VERSION}`);
-  log(ctx, conf, 'notice', 'built by gcc 12.2.0 (Debian 12.2.0-14)');
+  // NGX_COMPILER ends with a space in the official build ("... (Debian 12.2.0-14) ").
+  log(ctx, conf, 'notice', 'built by gcc 12.2.0 (Debian 12.2.0-14) ');
   log(ctx, conf, 'notice', 'OS: Linux 6.1.0-18-amd64');
   log(ctx, conf, 'notice', 'getrlimit(RLIMIT_NOFILE): 1048576:1048576');
 }
@@ -444,7 +445,7 @@ export const nginx: Program<State> = {
       const a = argv[i]!;
       if (a === '-v' || a === '-V') {
         ctx.write(2, `nginx version: nginx/${NGINX_VERSION}\n`);
-        if (a === '-V') ctx.write(2, 'built by gcc 12.2.0 (Debian 12.2.0-14)\n');
+        if (a === '-V') ctx.write(2, 'built by gcc 12.2.0 (Debian 12.2.0-14) \n');
         ctx.exit(0);
         return;
       }
