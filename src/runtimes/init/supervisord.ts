@@ -612,7 +612,7 @@ function boot(ctx: Ctx | ProgramContext<unknown>, file: string, daemonize: boole
     mood: 'running',
     stopping: false,
     stopGroups: [],
-    lastShutdownReport: -Infinity,
+    lastShutdownReport: Number.MIN_SAFE_INTEGER,
     signals: [],
     pollTimer: 0,
   };
