@@ -168,6 +168,25 @@ wait $!; echo rc=$?`);
   });
 });
 
+describe('python web.py not as PID 1', () => {
+  it('SIGTERM has its default action (terminated, 143); SIGINT raises KeyboardInterrupt (130)', () => {
+    const t = run(`python3 /app/web.py &
+sleep 1
+kill -TERM $!
+wait $!; echo rc=$?
+python3 /app/web.py &
+sleep 1
+kill -INT $!
+wait $!; echo rc=$?`);
+    expect(t).toMatch(/web.py pid=\d+ serving on :8000/);
+    expect(t).toContain('rc=143');
+    expect(t).toContain(
+      'Traceback (most recent call last):\n  File "/app/web.py", line 6, in <module>\n    httpd.serve_forever()\nKeyboardInterrupt\n',
+    );
+    expect(t).toContain('rc=130');
+  });
+});
+
 describe('convert', () => {
   it('cancelled conversions leave their delegates as zombies under PID 1', () => {
     const t = run(`${NS} node /app/convert-server.js &
