@@ -136,6 +136,34 @@ ps -e -o pid,ppid,stat,args`,
     expect(t).not.toContain('<defunct>');
   });
 
+  it('stdout/stderr_logfile AUTO go to files in childlogdir; spawn errors go to BACKOFF', () => {
+    const conf = `[supervisord]
+nodaemon=true
+user=root
+
+[program:p]
+command=sh -c 'echo out; echo err >&2; sleep 100'
+
+[program:q]
+command=/etc/passwd
+startretries=0
+`;
+    const t = run(
+      `${NS} supervisord -c /etc/s.conf </dev/null &
+sleep 3
+cat /var/log/supervisor/p-stdout---supervisor.log /var/log/supervisor/p-stderr---supervisor.log`,
+      { '/etc/s.conf': conf },
+    );
+    expect(t).toContain('supervisor.log\nout\nerr\n');
+    expect(logLines(t)).toEqual(
+      expect.arrayContaining([
+        "08:00:01,000 INFO spawned: 'p' with pid 2",
+        "08:00:01,000 INFO spawnerr: command at '/etc/passwd' is not executable",
+        '08:00:02,000 INFO gave up: q entered FATAL state, too many start retries too quickly',
+      ]),
+    );
+  });
+
   it('SIGHUP: stops the programs, re-reads the config and starts again', () => {
     const t = run(`${NS} supervisord -n </dev/null &
 sleep 2.5

@@ -6,8 +6,8 @@
  * supervisord.conf), `[include] files = /etc/supervisor/conf.d/*.conf`, `[supervisord]`
  * (nodaemon, user) and `[program:NAME]` sections: command (required), autostart (true),
  * autorestart (unexpected | true | false), startsecs (1), startretries (3), exitcodes (0),
- * stopsignal (TERM), stopwaitsecs (10), priority (999), stdout_logfile (/dev/stdout or
- * /dev/fd/1: the container's output; AUTO/a path: a file). Errors: "Error: ..." + "For help,
+ * stopsignal (TERM), stopwaitsecs (10), priority (999), stdout_logfile / stderr_logfile
+ * (/dev/stdout, /dev/stderr: the container's output; AUTO, NONE or a path), redirect_stderr. Errors: "Error: ..." + "For help,
  * use ... -h" on stderr, exit 2 (ServerOptions.usage).
  *
  * Main loop (Supervisor.runforever): [if shutting down: stop the last group, report "waiting
@@ -70,6 +70,8 @@ export interface ProgramConfig {
   stopwaitsecs: number;
   priority: number;
   stdout: string;
+  stderr: string;
+  redirectStderr: boolean;
 }
 
 export interface SupervisorConfig {
@@ -114,6 +116,8 @@ interface ChildState {
   path: string;
   argv: string[];
   stdout: string;
+  stderr: string;
+  redirectStderr: boolean;
 }
 
 type Ctx = ProgramContext<SupState>;
@@ -223,6 +227,8 @@ function programConfig(name: string, sec: Map<string, string>, file: string): Pr
       stopwaitsecs: integer(get('stopwaitsecs', '10')),
       priority: integer(get('priority', '999')),
       stdout: get('stdout_logfile', 'AUTO'),
+      stderr: get('stderr_logfile', 'AUTO'),
+      redirectStderr: boolean(get('redirect_stderr', 'false')),
     };
   } catch (e) {
     if (e instanceof ConfigError) throw new ConfigError(`${e.message} ${where}`);
@@ -337,12 +343,25 @@ function spawn(ctx: Ctx, p: Proc): void {
   p.laststart = ctx.now;
   changeState(ctx, p, 'STARTING');
   const argv = shlexSplit(p.config.command);
-  // get_execv_args: a name without '/' is searched in PATH; errors are spawn errors.
-  const found = argv[0] === undefined ? 'ENOENT' : ctx.which(argv[0]);
-  if (isErrno(found)) {
-    log(ctx, 'INFO', `spawnerr: can't find command '${argv[0] ?? ''}'`);
+  // get_execv_args + check_execv_args: a name without '/' is searched in PATH; what is not
+  // there, a directory or not executable is a spawn error (STARTING -> BACKOFF).
+  const program = argv[0] ?? '';
+  const spawnerr = (msg: string): void => {
+    log(ctx, 'INFO', `spawnerr: ${msg}`);
     changeState(ctx, p, 'BACKOFF');
-    return;
+  };
+  let found: string;
+  if (program.includes('/')) {
+    found = ctx.fs.resolve(program);
+    const st = ctx.fs.stat(found);
+    if (isErrno(st)) return spawnerr(`can't find command '${program}'`);
+    if (st.type === 'dir') return spawnerr(`command at '${program}' is a directory`);
+    if (st.type !== 'exec' && !st.mode.includes('x'))
+      return spawnerr(`command at '${program}' is not executable`);
+  } else {
+    const w = ctx.which(program);
+    if (isErrno(w)) return spawnerr(`can't find command '${program}'`);
+    found = w;
   }
   const child: ChildState = {
     role: 'child',
@@ -350,6 +369,8 @@ function spawn(ctx: Ctx, p: Proc): void {
     path: found,
     argv,
     stdout: p.config.stdout,
+    stderr: p.config.stderr,
+    redirectStderr: p.config.redirectStderr,
   };
   const pid = ctx.fork({ program: 'supervisord', state: child });
   if (isErrno(pid)) {
@@ -362,27 +383,47 @@ function spawn(ctx: Ctx, p: Proc): void {
   p.delay = ctx.now + p.config.startsecs * SEC;
 }
 
+/**
+ * Where a child's stream goes: supervisord's own stdout/stderr (the container's output) for
+ * /dev/stdout, /dev/fd/1, /dev/stderr, /dev/fd/2; /dev/null for NONE; a file in childlogdir for
+ * AUTO (mkstemp's random suffix left out); else the named file.
+ */
+function streamTarget(name: string, which: 'stdout' | 'stderr', value: string): 1 | 2 | string {
+  if (value === '/dev/stdout' || value === '/dev/fd/1') return 1;
+  if (value === '/dev/stderr' || value === '/dev/fd/2') return 2;
+  if (value.toUpperCase() === 'NONE') return '/dev/null';
+  if (value.toUpperCase() === 'AUTO')
+    return `/var/log/supervisor/${name}-${which}---supervisor.log`;
+  return value;
+}
+
 function childStart(ctx: ProgramContext<ChildState>): void {
   const s = ctx.state;
-  // _spawn_as_child: setpgrp(), stdio to the log target, execve.
+  // _spawn_as_child: setpgrp(), stdio to the log targets, execve.
   ctx.setpgid(0, 0);
-  if (s.stdout !== '/dev/stdout' && s.stdout !== '/dev/fd/1' && s.stdout.toUpperCase() !== 'NONE') {
-    const target =
-      s.stdout.toUpperCase() === 'AUTO'
-        ? `/var/log/supervisor/${s.name}-stdout---supervisor.log`
-        : s.stdout;
-    const fd = ctx.open(target, 'a');
-    if (typeof fd === 'number') {
-      ctx.dup2(fd, 1);
-      ctx.close(fd);
+  // supervisord's own stdout and stderr, kept aside while 1 and 2 are rearranged.
+  ctx.dup2(1, 10);
+  ctx.dup2(2, 11);
+  const place = (fd: 1 | 2, target: 1 | 2 | string): void => {
+    if (typeof target === 'number') {
+      ctx.dup2(target === 1 ? 10 : 11, fd);
+      return;
     }
-  } else if (s.stdout.toUpperCase() === 'NONE') {
-    const fd = ctx.open('/dev/null', 'w');
-    if (typeof fd === 'number') ctx.dup2(fd, 1);
-  }
+    const f = ctx.open(target, 'a');
+    if (typeof f === 'number') {
+      ctx.dup2(f, fd);
+      ctx.close(f);
+    }
+  };
+  place(1, streamTarget(s.name, 'stdout', s.stdout));
+  if (s.redirectStderr) ctx.dup2(1, 2);
+  else place(2, streamTarget(s.name, 'stderr', s.stderr));
+  ctx.close(10);
+  ctx.close(11);
   const r = ctx.exec(s.path, s.argv);
   if (r === 0) return;
-  ctx.write(2, `couldn't exec ${s.argv[0] ?? ''}: ${r}\n`);
+  ctx.write(2, `supervisor: couldn't exec ${s.argv[0] ?? ''}: ${r}\n`);
+  ctx.write(2, 'supervisor: child process was not spawned\n');
   ctx.exit(127);
 }
 
