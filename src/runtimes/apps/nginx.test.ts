@@ -141,6 +141,20 @@ describe('nginx 1.25 in its official image', () => {
     expect(outputOf(text, 'docker exec web ps -eo pid,stat,args')).not.toContain('defunct');
   });
 
+  it('as PID 1 the master reaps orphans too ("unknown process")', () => {
+    const { text } = session([
+      'docker run -d --name web nginx:1.25',
+      "docker exec web sh -c 'sleep 1 &'",
+      'sleep 2',
+      'docker logs web',
+      'docker exec web ps -eo stat,args',
+    ]);
+    expect(outputOf(text, 'docker logs web')).toMatch(
+      /\[notice\] 1#1: signal 17 \(SIGCHLD\) received from (\d+)\n.*\[notice\] 1#1: unknown process \1 exited with code 0\n/,
+    );
+    expect(outputOf(text, 'docker exec web ps -eo stat,args')).not.toContain('defunct');
+  });
+
   it('without "daemon off;" nginx daemonizes: PID 1 exits 0 and the container is gone', () => {
     const { text } = session([
       'docker run -d --name d nginx:1.25 nginx',

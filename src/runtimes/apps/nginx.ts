@@ -283,7 +283,15 @@ function reapWorkers(ctx: MCtx): void {
     s.workers = s.workers.filter((p) => p !== r.pid);
     const wasExiting = s.exiting.includes(r.pid);
     s.exiting = s.exiting.filter((p) => p !== r.pid);
-    if (!wasExiting && !s.terminate && !s.quit) {
+    const fatal = wifexited(r.status) && wexitstatus(r.status) === 2;
+    if (fatal)
+      log(
+        ctx,
+        s.conf,
+        'alert',
+        `${name} ${r.pid} exited with fatal code 2 and cannot be respawned`,
+      );
+    if (!fatal && !wasExiting && !s.terminate && !s.quit) {
       const pid = ctx.fork({ program: 'nginx', state: { role: 'worker', conf: s.conf } });
       if (!isErrno(pid)) {
         log(ctx, s.conf, 'notice', `start worker process ${pid}`);
