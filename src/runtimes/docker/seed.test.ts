@@ -78,7 +78,16 @@ describe('python web.py (http.server)', () => {
       'docker run -it --name w python:3.11 python3 /app/web.py\n^C\necho rc=$?',
     );
     expect(r.transcript).toContain(
-      'web.py pid=1 serving on :8000\n^CTraceback (most recent call last):\n  File "/app/web.py", line 6, in <module>\n    httpd.serve_forever()\nKeyboardInterrupt\n',
+      'web.py pid=1 serving on :8000\n^CTraceback (most recent call last):\n' +
+        '  File "/app/web.py", line 6, in <module>\n' +
+        '    httpd.serve_forever()\n' +
+        '  File "/usr/local/lib/python3.11/socketserver.py", line 233, in serve_forever\n' +
+        '    ready = selector.select(poll_interval)\n' +
+        '            ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n' +
+        '  File "/usr/local/lib/python3.11/selectors.py", line 415, in select\n' +
+        '    fd_event_list = self._selector.poll(timeout)\n' +
+        '                    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n' +
+        'KeyboardInterrupt\n',
     );
     expect(r.transcript).toContain('rc=130');
   });
