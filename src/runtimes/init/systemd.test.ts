@@ -39,7 +39,7 @@ function outputOf(text: string, cmd: string): string {
 }
 
 const BANNER =
-  'systemd 252.22-1~deb12u1 running in system mode (+PAM +AUDIT +SELINUX +APPARMOR +IMA +SMACK +SECCOMP +GCRYPT -GNUTLS +OPENSSL +ACL +BLKID +CURL +ELFUTILS +FIDO2 +IDN2 -IDN +IPTC +KMOD +LIBCRYPTSETUP +LIBFDISK +PCRE2 -PWQUALITY +P11KIT +QRENCODE +TPM2 +BZIP2 +LZ4 +XZ +ZLIB +ZSTD -BPF_FRAMEWORK -XKBCOMMON +UTMP +SYSVINIT default-hierarchy=unified)\n' +
+  'systemd 252.39-1~deb12u2 running in system mode (+PAM +AUDIT +SELINUX +APPARMOR +IMA +SMACK +SECCOMP +GCRYPT -GNUTLS +OPENSSL +ACL +BLKID +CURL +ELFUTILS +FIDO2 +IDN2 -IDN +IPTC +KMOD +LIBCRYPTSETUP +LIBFDISK +PCRE2 -PWQUALITY +P11KIT +QRENCODE +TPM2 +BZIP2 +LZ4 +XZ +ZLIB +ZSTD -BPF_FRAMEWORK -XKBCOMMON +UTMP +SYSVINIT default-hierarchy=unified)\n' +
   'Detected virtualization docker.\n' +
   'Detected architecture x86-64.\n';
 
@@ -192,7 +192,7 @@ wait $!; echo rc=$?`,
     );
     expect(t).toContain('         Stopping stubborn.service - Stubborn...\n');
     expect(t).toContain(
-      "stubborn.service: State 'stop-sigterm' timed out. Killing.\n" +
+      'stubborn.service: Stopping timed out. Killing.\n' +
         'stubborn.service: Killing process 3 (app) with signal SIGKILL.\n' +
         'stubborn.service: Main process exited, code=killed, status=9/KILL\n' +
         "stubborn.service: Failed with result 'timeout'.\n" +
@@ -308,7 +308,7 @@ describe('unit files', () => {
     expect(r.unit).toBeNull();
     expect(r.warnings).toEqual([
       '/etc/systemd/system/b.service:2: Failed to parse service restart specifier, ignoring: sometimes',
-      "/etc/systemd/system/b.service:3: Unknown key name 'Foo' in section 'Service', ignoring.",
+      "/etc/systemd/system/b.service:3: Unknown key 'Foo' in section [Service], ignoring.",
       'b.service: Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.',
     ]);
   });

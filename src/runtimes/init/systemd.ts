@@ -67,7 +67,8 @@ import {
 import type { Errno, Program, ProgramContext, WakeEvent } from '../../kernel-sim/index.ts';
 import { errText, isBlocked, waitableSet } from './common.ts';
 
-export const SYSTEMD_VERSION = '252.22-1~deb12u1';
+/** Debian 12's systemd as on the reference machine (`systemd --version`, same feature list). */
+export const SYSTEMD_VERSION = '252.39-1~deb12u2';
 export const SYSTEMD_PATH = '/lib/systemd/systemd';
 export const SYSTEMD_SHUTDOWN_PATH = '/lib/systemd/systemd-shutdown';
 const UNIT_DIR = '/etc/systemd/system';
@@ -241,7 +242,7 @@ export function parseServiceUnit(
         return;
       case 'Unit.StartLimitBurst': {
         if (/^\d+$/.test(value)) unit.startLimitBurst = Number(value);
-        else bad('Failed to parse StartLimitBurst= value');
+        else bad('Failed to parse unsigned value');
         return;
       }
       case 'Unit.StartLimitIntervalSec': {
@@ -270,21 +271,26 @@ export function parseServiceUnit(
       case 'Service.RestartSec':
       case 'Service.TimeoutStopSec': {
         const v = parseSec(value);
-        if (v === undefined) bad(`Failed to parse ${key}= parameter`);
+        if (v === undefined)
+          bad(
+            key === 'RestartSec'
+              ? 'Failed to parse sec value'
+              : `Failed to parse ${key}= parameter`,
+          );
         else if (key === 'RestartSec') unit.restartSec = v ?? 0;
         else unit.timeoutStop = v === 0 ? null : v;
         return;
       }
       case 'Service.KillSignal': {
         const s = parseSignal(value);
-        if (s === undefined || s === 0) bad('Failed to parse signal');
+        if (s === undefined || s === 0) bad('Failed to parse signal name');
         else unit.killSignal = s;
         return;
       }
       case 'Service.KillMode':
         if (['control-group', 'process', 'mixed', 'none'].includes(value))
           unit.killMode = value as ServiceUnit['killMode'];
-        else bad('Failed to parse kill mode');
+        else bad('Failed to parse kill mode specification');
         return;
       case 'Service.SendSIGKILL':
         if (/^(yes|true|on|1)$/.test(value)) unit.sendSigkill = true;
@@ -308,7 +314,7 @@ export function parseServiceUnit(
       case 'Unit.Documentation':
         return;
       default:
-        warnings.push(`${at}: Unknown key name '${key}' in section '${section}', ignoring.`);
+        warnings.push(`${at}: Unknown key '${key}' in section [${section}], ignoring.`);
     }
   });
   if (unit.execStart.length === 0) {
@@ -666,7 +672,7 @@ function runDueTimers(ctx: Ctx): boolean {
     if (!svc) continue;
     if (due.kind === 'restart' && svc.state === 'auto-restart') restartService(ctx, svc);
     else if (due.kind === 'stop-timeout' && svc.pid !== 0) {
-      logLine(ctx, `${svc.unit.name}: State 'stop-sigterm' timed out. Killing.`);
+      logLine(ctx, `${svc.unit.name}: Stopping timed out. Killing.`);
       if (svc.unit.sendSigkill) {
         const comm = ctx.proc.status(svc.pid)?.match(/^Name:\s*(.*)$/m)?.[1] ?? '';
         logLine(ctx, `${svc.unit.name}: Killing process ${svc.pid} (${comm}) with signal SIGKILL.`);
