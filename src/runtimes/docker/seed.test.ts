@@ -161,7 +161,7 @@ describe('supervisord as PID 1 hides a crashing app from docker', () => {
     expect(outputOf(text, `${CODES} sv`)).toBe('/sv 0\n');
     const logs = outputOf(text, 'docker logs sv');
     expect(
-      logs.match(/INFO exited: app \(exit status 1; not expected\)/g)?.length,
+      logs.match(/WARN exited: app \(exit status 1; not expected\)/g)?.length,
     ).toBeGreaterThanOrEqual(3);
     expect(logs).not.toContain('FATAL');
     expect(logs).toContain('WARN received SIGTERM indicating exit request\n');

@@ -7,8 +7,8 @@
  * (nodaemon, user) and `[program:NAME]` sections: command (required), autostart (true),
  * autorestart (unexpected | true | false), startsecs (1), startretries (3), exitcodes (0),
  * stopsignal (TERM), stopwaitsecs (10), priority (999), stdout_logfile / stderr_logfile
- * (/dev/stdout, /dev/stderr: the container's output; AUTO, NONE or a path), redirect_stderr. Errors: "Error: ..." + "For help,
- * use ... -h" on stderr, exit 2 (ServerOptions.usage).
+ * (/dev/stdout, /dev/stderr: the container's output; AUTO, NONE or a path), redirect_stderr.
+ * Errors: "Error: ..." + "For help, use ... -h" on stderr, exit 2 (ServerOptions.usage).
  *
  * Main loop (Supervisor.runforever): [if shutting down: stop the last group, report "waiting
  * for X to die" every 3 s, exit when all are stopped] → poll(1 s) → every process's
@@ -21,15 +21,22 @@
  * more than startretries backoffs → FATAL ("gave up: ..."). An exit from RUNNING → EXITED,
  * restarted at once by autorestart=true, or when unexpected (not in exitcodes) by
  * autorestart=unexpected. Stopping: stopsignal → STOPPING, SIGKILL when stopwaitsecs passed.
- * reap() is waitpid(-1, WNOHANG) until nothing is left, so supervisord reaps orphans too
- * ("reaped unknown pid N").
+ * Each exit is logged at INFO when its status is in exitcodes, else at WARN. reap() is
+ * waitpid(-1, WNOHANG) until nothing is left, so supervisord reaps orphans too ("reaped unknown
+ * pid N (exit status 0)").
  * Signals: TERM/INT/QUIT → shut down (stop every program, exit 0); HUP → stop everything and
  * start again from the re-read config; USR2 → reopen logs; CHLD → nothing but the wake-up.
  * Handlers are installed, so as PID 1 all of these reach it.
  *
+ * Checked against Debian's supervisor 4.2.5 run as PID 1 of a PID namespace on the reference
+ * machine: SigIgn/SigCgt, the start lines ("Set uid to user 0 succeeded" with user=root, the
+ * CRIT line without), BACKOFF timing, INFO/WARN levels, "waiting for a, b to die", "killing
+ * 'x' (N) with SIGKILL", "stopped: ...", "reaped unknown pid N (exit status 0)".
+ *
  * Left out: supervisorctl and the XML-RPC server, event listeners, process groups of
- * numprocs > 1, daemonizing (nodaemon=false forks and the PID 1 exits), user switching and the
- * output pipes (children write straight to the target of stdout_logfile).
+ * numprocs > 1, the output pipes (children write straight to the target of stdout_logfile) and
+ * the start-up jitter of a real interpreter. daemonize (nodaemon=false without -n) is modelled:
+ * the PID 1 forks and exits.
  */
 import {
   SIGCHLD,
@@ -481,29 +488,31 @@ function transition(ctx: Ctx, p: Proc): void {
   } else if (state === 'STOPPING' && p.delay - now <= 0) kill(ctx, p, SIGKILL);
 }
 
-/** Subprocess.finish(): every outcome is logged at INFO. */
+/** Subprocess.finish(). */
 function finish(ctx: Ctx, p: Proc, status: number): void {
   const [es, msg] = decodeWaitStatus(status);
   const now = ctx.now;
   const name = p.config.name;
   const tooQuickly = now - p.laststart < p.config.startsecs * SEC;
   const expected = p.config.exitcodes.includes(es);
+  // 4.2.5 logs the outcome at INFO when the exit status is in exitcodes, else at WARN.
+  const level: Level = expected ? 'INFO' : 'WARN';
   if (p.killing) {
     p.killing = false;
     p.delay = 0;
     p.exitstatus = es;
     changeState(ctx, p, 'STOPPED');
-    log(ctx, 'INFO', `stopped: ${name} (${msg})`);
+    log(ctx, level, `stopped: ${name} (${msg})`);
   } else if (tooQuickly) {
     p.exitstatus = null;
-    log(ctx, 'INFO', `exited: ${name} (${msg}; not expected)`);
+    log(ctx, level, `exited: ${name} (${msg}; not expected)`);
     changeState(ctx, p, 'BACKOFF');
   } else {
     p.delay = 0;
     p.backoff = 0;
     p.exitstatus = es;
     if (p.state === 'STARTING') changeState(ctx, p, 'RUNNING');
-    log(ctx, 'INFO', `exited: ${name} (${msg}; ${expected ? 'expected' : 'not expected'})`);
+    log(ctx, level, `exited: ${name} (${msg}; ${expected ? 'expected' : 'not expected'})`);
     changeState(ctx, p, 'EXITED');
   }
   p.pid = 0;
@@ -515,7 +524,7 @@ function reap(ctx: Ctx): void {
     if (isErrno(r) || 'blocked' in r || r.pid === 0) return;
     const p = ctx.state.procs.find((x) => x.pid === r.pid);
     if (p) finish(ctx, p, r.status);
-    else log(ctx, 'INFO', `reaped unknown pid ${r.pid}`);
+    else log(ctx, 'INFO', `reaped unknown pid ${r.pid} (${decodeWaitStatus(r.status)[1]})`);
   }
 }
 
@@ -624,6 +633,20 @@ function boot(ctx: Ctx | ProgramContext<unknown>, file: string, daemonize: boole
       return false;
     }
   }
+  // set_uid_or_exit(): user= names a user to switch to (its uid from /etc/passwd).
+  let uid: number | null = null;
+  if (cfg.user !== null) {
+    const passwd = ctx.fs.readFile('/etc/passwd');
+    const line = (isErrno(passwd) ? '' : passwd)
+      .split('\n')
+      .find((l) => l.split(':')[0] === cfg.user || l.split(':')[2] === cfg.user);
+    if (line === undefined) {
+      usage(ctx, `Invalid user name ${cfg.user} in section 'supervisord' (file: '${file}')`);
+      return false;
+    }
+    uid = Number(line.split(':')[2]);
+    if (uid !== 0) ctx.setuid(uid);
+  }
   if (cfg.user === null)
     log(
       ctx,
@@ -631,6 +654,7 @@ function boot(ctx: Ctx | ProgramContext<unknown>, file: string, daemonize: boole
       'Supervisor is running as root.  Privileges were not dropped because no user is specified in the config file.  If you intend to run as root, you can set user=root in the config file to avoid this message.',
     );
   for (const f of cfg.included) log(ctx, 'INFO', `Included extra file "${f}" during parsing`);
+  if (uid !== null) log(ctx, 'INFO', `Set uid to user ${uid} succeeded`);
   if (cfg.rpc) log(ctx, 'INFO', "RPC interface 'supervisor' initialized");
   if (cfg.httpServer)
     log(ctx, 'CRIT', "Server 'unix_http_server' running without any HTTP authentication checking");
