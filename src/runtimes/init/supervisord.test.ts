@@ -218,10 +218,20 @@ supervisord -c /nope.conf; echo rc=$?`,
   });
 
   it('without nodaemon it daemonizes: the PID 1 exits at once (the container would stop)', () => {
-    const t = run(`${NS} supervisord -c /etc/d.conf </dev/null; echo rc=$?`, {
-      '/etc/d.conf': '[supervisord]\nuser=root\n[program:a]\ncommand=sleep 100\n',
-    });
-    expect(t).toContain('rc=0');
+    const t = run(
+      `${NS} supervisord -c /etc/d.conf </dev/null; echo rc=$?
+cat /var/log/d.log`,
+      {
+        '/etc/d.conf':
+          '[supervisord]\nuser=root\nlogfile=/var/log/d.log\n[program:a]\ncommand=sleep 100\n',
+      },
+    );
+    // In the background it logs only to its logfile (as 4.2.5 does here).
+    expect(t).toContain('supervisord -c /etc/d.conf </dev/null; echo rc=$?\nrc=0\n');
+    expect(logLines(t)).toEqual([
+      '08:00:00,000 INFO Set uid to user 0 succeeded',
+      '08:00:00,000 INFO daemonizing the supervisord process',
+    ]);
   });
 });
 
@@ -236,12 +246,14 @@ describe('readSupervisorConfig', () => {
       fs: {
         readFile: (p: string) => files[p] ?? 'ENOENT',
         readdir: (p: string) => (p === '/e/conf.d' ? ['a.conf'] : 'ENOENT'),
+        resolve: (p: string) => (p.startsWith('/') ? p : `/root/${p}`),
       },
     } as unknown as ProgramContext<unknown>;
     const cfg = readSupervisorConfig(ctx, '/e/main.conf');
     expect('error' in cfg).toBe(false);
     if ('error' in cfg) return;
     expect(cfg.included).toEqual(['/e/conf.d/a.conf']);
+    expect(cfg.logfile).toBe('/root/supervisord.log');
     expect(cfg.programs[0]).toMatchObject({
       name: 'a',
       command: '/bin/a',

@@ -35,8 +35,10 @@
  *
  * Left out: supervisorctl and the XML-RPC server, event listeners, process groups of
  * numprocs > 1, the output pipes (children write straight to the target of stdout_logfile) and
- * the start-up jitter of a real interpreter. daemonize (nodaemon=false without -n) is modelled:
- * the PID 1 forks and exits.
+ * the start-up jitter of a real interpreter. Logging follows make_logger(): every line to the
+ * logfile ([supervisord] logfile, default $CWD/supervisord.log), and to stdout in the foreground;
+ * daemonize (nodaemon=false without -n) is modelled: "daemonizing the supervisord process", the
+ * PID 1 forks and exits.
  */
 import {
   SIGCHLD,
@@ -83,6 +85,8 @@ export interface ProgramConfig {
 
 export interface SupervisorConfig {
   nodaemon: boolean;
+  /** null: NONE (or /dev/null, /dev/stdout: nothing more than stdout). */
+  logfile: string | null;
   user: string | null;
   rpc: boolean;
   httpServer: boolean;
@@ -106,6 +110,9 @@ interface Proc {
 interface SupState {
   role: 'supervisord';
   configFile: string;
+  /** -n was given. */
+  nodaemonFlag: boolean;
+  out: LogOut;
   procs: Proc[];
   /** 'running' | 'shutdown' | 'restarting' (SupervisorStates). */
   mood: 'running' | 'shutdown' | 'restarting';
@@ -256,6 +263,10 @@ export function readSupervisorConfig(
     if (!sup) return { error: `.ini file does not include supervisord section` };
     const cfg: SupervisorConfig = {
       nodaemon: boolean(sup.get('nodaemon') ?? 'false'),
+      logfile: ((): string | null => {
+        const l = sup.get('logfile') ?? ctx.fs.resolve('supervisord.log');
+        return ['NONE', '/dev/null', '/dev/stdout', '/dev/fd/1'].includes(l) ? null : l;
+      })(),
       user: sup.get('user') ?? null,
       rpc: main.has('rpcinterface:supervisor'),
       httpServer: main.has('unix_http_server') || main.has('inet_http_server'),
@@ -295,8 +306,25 @@ export function readSupervisorConfig(
 
 type Level = 'CRIT' | 'WARN' | 'INFO';
 
-function log(ctx: Ctx | ProgramContext<unknown>, level: Level, msg: string): void {
-  ctx.write(1, `${pythonAsctime(ctx.now)} ${level} ${msg}\n`);
+/** Where the log goes: the logfile, and stdout too in the foreground (make_logger). */
+interface LogOut {
+  stdout: boolean;
+  file: string | null;
+}
+
+function emit(ctx: ProgramContext<unknown>, out: LogOut, level: Level, msg: string): void {
+  const line = `${pythonAsctime(ctx.now)} ${level} ${msg}\n`;
+  if (out.stdout) ctx.write(1, line);
+  if (out.file === null) return;
+  const fd = ctx.open(out.file, 'a');
+  if (typeof fd === 'number') {
+    ctx.write(fd, line);
+    ctx.close(fd);
+  }
+}
+
+function log(ctx: Ctx, level: Level, msg: string): void {
+  emit(ctx as ProgramContext<unknown>, ctx.state.out, level, msg);
 }
 
 /** supervisor.states.decode_wait_status: (es, msg). */
@@ -588,7 +616,7 @@ function loopTop(ctx: Ctx): boolean {
   if (left.length === 0 && s.stopGroups.length === 0) {
     if (s.mood === 'restarting') {
       // main(): the options are re-read and a fresh Supervisor runs.
-      return !boot(ctx, s.configFile, false);
+      return !boot(ctx, s.configFile, 'restart', s.nodaemonFlag);
     }
     ctx.exit(0);
     return true;
@@ -618,50 +646,75 @@ function afterPoll(ctx: Ctx): void {
   poll(ctx);
 }
 
-/** Reads the config and starts supervising; false when supervisord exited instead. */
-function boot(ctx: Ctx | ProgramContext<unknown>, file: string, daemonize: boolean): boolean {
-  const cfg = readSupervisorConfig(ctx, file);
+/**
+ * Reads the config and starts supervising (Supervisor.main/run); false when supervisord exited
+ * instead. `mode`: the first start, a restart after SIGHUP, or the daemon after daemonize().
+ */
+function boot(
+  ctx: Ctx | ProgramContext<unknown>,
+  file: string,
+  mode: 'first' | 'restart' | 'daemon',
+  nodaemonFlag: boolean,
+): boolean {
+  const c = ctx as ProgramContext<unknown>;
+  const cfg = readSupervisorConfig(c, file);
   if ('error' in cfg) {
-    usage(ctx, cfg.error);
+    usage(c, cfg.error);
     return false;
   }
-  if (daemonize && !cfg.nodaemon) {
-    // daemonize(): the parent exits at once, the daemon lives on in a new session.
-    const pid = ctx.fork({ program: 'supervisord', state: { role: 'daemon', file } });
-    if (!isErrno(pid)) {
-      ctx.exit(0);
-      return false;
+  const nodaemon = nodaemonFlag || cfg.nodaemon;
+  const out: LogOut = { stdout: nodaemon, file: cfg.logfile };
+  if (mode !== 'daemon') {
+    // set_uid_or_exit(): user= names a user to switch to (its uid from /etc/passwd).
+    let uid: number | null = null;
+    if (cfg.user !== null) {
+      const passwd = c.fs.readFile('/etc/passwd');
+      const line = (isErrno(passwd) ? '' : passwd)
+        .split('\n')
+        .find((l) => l.split(':')[0] === cfg.user || l.split(':')[2] === cfg.user);
+      if (line === undefined) {
+        usage(c, `Invalid user name ${cfg.user} in section 'supervisord' (file: '${file}')`);
+        return false;
+      }
+      uid = Number(line.split(':')[2]);
+      if (uid !== 0) c.setuid(uid);
+    }
+    // make_logger(): the messages gathered while parsing, criticals first.
+    if (cfg.user === null)
+      emit(
+        c,
+        out,
+        'CRIT',
+        'Supervisor is running as root.  Privileges were not dropped because no user is specified in the config file.  If you intend to run as root, you can set user=root in the config file to avoid this message.',
+      );
+    for (const f of cfg.included) emit(c, out, 'INFO', `Included extra file "${f}" during parsing`);
+    if (uid !== null) emit(c, out, 'INFO', `Set uid to user ${uid} succeeded`);
+    if (cfg.rpc) emit(c, out, 'INFO', "RPC interface 'supervisor' initialized");
+    if (cfg.httpServer)
+      emit(
+        c,
+        out,
+        'CRIT',
+        "Server 'unix_http_server' running without any HTTP authentication checking",
+      );
+    if (!nodaemon && mode === 'first') {
+      // daemonize(): the parent exits at once; the daemon goes on in a new session. As a
+      // container's PID 1 that exit ends the container and kills the daemon with it.
+      emit(c, out, 'INFO', 'daemonizing the supervisord process');
+      const pid = c.fork({ program: 'supervisord', state: { role: 'daemon', file, nodaemonFlag } });
+      if (!isErrno(pid)) {
+        c.exit(0);
+        return false;
+      }
     }
   }
-  // set_uid_or_exit(): user= names a user to switch to (its uid from /etc/passwd).
-  let uid: number | null = null;
-  if (cfg.user !== null) {
-    const passwd = ctx.fs.readFile('/etc/passwd');
-    const line = (isErrno(passwd) ? '' : passwd)
-      .split('\n')
-      .find((l) => l.split(':')[0] === cfg.user || l.split(':')[2] === cfg.user);
-    if (line === undefined) {
-      usage(ctx, `Invalid user name ${cfg.user} in section 'supervisord' (file: '${file}')`);
-      return false;
-    }
-    uid = Number(line.split(':')[2]);
-    if (uid !== 0) ctx.setuid(uid);
-  }
-  if (cfg.user === null)
-    log(
-      ctx,
-      'CRIT',
-      'Supervisor is running as root.  Privileges were not dropped because no user is specified in the config file.  If you intend to run as root, you can set user=root in the config file to avoid this message.',
-    );
-  for (const f of cfg.included) log(ctx, 'INFO', `Included extra file "${f}" during parsing`);
-  if (uid !== null) log(ctx, 'INFO', `Set uid to user ${uid} succeeded`);
-  if (cfg.rpc) log(ctx, 'INFO', "RPC interface 'supervisor' initialized");
-  if (cfg.httpServer)
-    log(ctx, 'CRIT', "Server 'unix_http_server' running without any HTTP authentication checking");
-  log(ctx, 'INFO', `supervisord started with pid ${ctx.getpid()}`);
+  // write_pidfile()
+  emit(c, out, 'INFO', `supervisord started with pid ${c.getpid()}`);
   const state: SupState = {
     role: 'supervisord',
     configFile: file,
+    nodaemonFlag,
+    out,
     procs: [...cfg.programs]
       .sort((a, b) => a.priority - b.priority || (a.name < b.name ? -1 : 1))
       .map((config) => ({
@@ -691,78 +744,79 @@ function usage(ctx: ProgramContext<unknown>, msg: string): void {
   ctx.exit(2);
 }
 
-export const supervisord: Program<SupState | ChildState | { role: 'daemon'; file: string } | null> =
-  {
-    name: 'supervisord',
-    start(ctx) {
-      const st = ctx.state;
-      if (st?.role === 'child') {
-        childStart(ctx as ProgramContext<ChildState>);
-        return;
-      }
-      if (st?.role === 'daemon') {
-        ctx.setsid();
-        boot(ctx as ProgramContext<unknown>, st.file, false);
-        return;
-      }
-      // CPython at start: SIGPIPE and SIGXFSZ ignored (children inherit that through exec).
-      ctx.sigaction(SIGPIPE, 'ignore');
-      ctx.sigaction(SIGXFSZ, 'ignore');
-      // ServerOptions: handlers for TERM, INT, QUIT, HUP, CHLD, USR2 (SignalReceiver).
-      for (const sig of [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGCHLD, SIGUSR2])
-        ctx.sigaction(sig, 'handler');
-      let file: string | undefined;
-      let nodaemonFlag = false;
-      const args = ctx.argv.slice(1);
-      for (let i = 0; i < args.length; i++) {
-        const a = args[i]!;
-        if (a === '-n' || a === '--nodaemon') nodaemonFlag = true;
-        else if (a === '-c' || a === '--configuration') {
-          file = args[++i];
-          if (file === undefined) {
-            usage(ctx as ProgramContext<unknown>, 'option -c requires argument');
-            return;
-          }
-        } else if (a.startsWith('--configuration=')) file = a.slice(16);
-        else if (a === '-v' || a === '--version') {
-          ctx.write(1, `${SUPERVISORD_VERSION}\n`);
-          ctx.exit(0);
-          return;
-        } else {
-          usage(ctx as ProgramContext<unknown>, `option ${a} not recognized`);
+export const supervisord: Program<
+  SupState | ChildState | { role: 'daemon'; file: string; nodaemonFlag: boolean } | null
+> = {
+  name: 'supervisord',
+  start(ctx) {
+    const st = ctx.state;
+    if (st?.role === 'child') {
+      childStart(ctx as ProgramContext<ChildState>);
+      return;
+    }
+    if (st?.role === 'daemon') {
+      ctx.setsid();
+      boot(ctx as ProgramContext<unknown>, st.file, 'daemon', st.nodaemonFlag);
+      return;
+    }
+    // CPython at start: SIGPIPE and SIGXFSZ ignored (children inherit that through exec).
+    ctx.sigaction(SIGPIPE, 'ignore');
+    ctx.sigaction(SIGXFSZ, 'ignore');
+    // ServerOptions: handlers for TERM, INT, QUIT, HUP, CHLD, USR2 (SignalReceiver).
+    for (const sig of [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGCHLD, SIGUSR2])
+      ctx.sigaction(sig, 'handler');
+    let file: string | undefined;
+    let nodaemonFlag = false;
+    const args = ctx.argv.slice(1);
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === '-n' || a === '--nodaemon') nodaemonFlag = true;
+      else if (a === '-c' || a === '--configuration') {
+        file = args[++i];
+        if (file === undefined) {
+          usage(ctx as ProgramContext<unknown>, 'option -c requires argument');
           return;
         }
-      }
-      if (file === undefined) file = DEFAULT_CONFIGS.find((f) => !isErrno(ctx.fs.stat(f)));
-      if (file === undefined) {
-        usage(
-          ctx as ProgramContext<unknown>,
-          `No config file found at default paths (${DEFAULT_CONFIGS.join(', ')}); use the -c option to specify a config file at a different path`,
-        );
+      } else if (a.startsWith('--configuration=')) file = a.slice(16);
+      else if (a === '-v' || a === '--version') {
+        ctx.write(1, `${SUPERVISORD_VERSION}\n`);
+        ctx.exit(0);
+        return;
+      } else {
+        usage(ctx as ProgramContext<unknown>, `option ${a} not recognized`);
         return;
       }
-      if (isErrno(ctx.fs.stat(ctx.fs.resolve(file)))) {
-        usage(ctx as ProgramContext<unknown>, `could not find config file ${file}`);
-        return;
-      }
-      boot(ctx as ProgramContext<unknown>, ctx.fs.resolve(file), !nodaemonFlag);
-    },
-    onSignal(ctx, info: SigInfo) {
-      const s = ctx.state;
-      if (s?.role !== 'supervisord') return;
-      const c = ctx as Ctx;
-      // The Python handler only queues the signal (SignalReceiver.receive).
-      if (!s.signals.includes(info.sig)) s.signals.push(info.sig);
-      // A child's exit closes its stdout/stderr pipes: the poll returns at once (PEP 475
-      // retries the poll after any other signal, which then waits for the 1 s timeout).
-      if (info.sig === SIGCHLD) {
-        if (s.pollTimer !== 0) c.clearTimer(s.pollTimer);
-        s.pollTimer = c.setTimer(0, 'poll');
-      }
-    },
-    onTimer(ctx, tag) {
-      const s = ctx.state;
-      if (s?.role !== 'supervisord' || tag !== 'poll') return;
-      afterPoll(ctx as Ctx);
-    },
-  };
+    }
+    if (file === undefined) file = DEFAULT_CONFIGS.find((f) => !isErrno(ctx.fs.stat(f)));
+    if (file === undefined) {
+      usage(
+        ctx as ProgramContext<unknown>,
+        `No config file found at default paths (${DEFAULT_CONFIGS.join(', ')}); use the -c option to specify a config file at a different path`,
+      );
+      return;
+    }
+    if (isErrno(ctx.fs.stat(ctx.fs.resolve(file)))) {
+      usage(ctx as ProgramContext<unknown>, `could not find config file ${file}`);
+      return;
+    }
+    boot(ctx as ProgramContext<unknown>, ctx.fs.resolve(file), 'first', nodaemonFlag);
+  },
+  onSignal(ctx, info: SigInfo) {
+    const s = ctx.state;
+    if (s?.role !== 'supervisord') return;
+    const c = ctx as Ctx;
+    // The Python handler only queues the signal (SignalReceiver.receive).
+    if (!s.signals.includes(info.sig)) s.signals.push(info.sig);
+    // A child's exit closes its stdout/stderr pipes: the poll returns at once (PEP 475
+    // retries the poll after any other signal, which then waits for the 1 s timeout).
+    if (info.sig === SIGCHLD) {
+      if (s.pollTimer !== 0) c.clearTimer(s.pollTimer);
+      s.pollTimer = c.setTimer(0, 'poll');
+    }
+  },
+  onTimer(ctx, tag) {
+    const s = ctx.state;
+    if (s?.role !== 'supervisord' || tag !== 'poll') return;
+    afterPoll(ctx as Ctx);
+  },
+};
