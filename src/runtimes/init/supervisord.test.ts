@@ -189,6 +189,25 @@ grep -E 'SigIgn|SigCgt' /proc/$(($! + 1))/status`);
     expect(t).toContain('SigCgt:\t0000000000014807'.replace('\t', ' '));
   });
 
+  it("a child runs in its own process group and inherits Python's ignored SIGPIPE and SIGXFSZ", () => {
+    // As observed with 4.2.5 here: SigIgn 0000000001001000, PGID == PID.
+    const conf = `[supervisord]
+nodaemon=true
+user=root
+
+[program:ign]
+command=sh -c 'grep SigIgn /proc/self/status; ps -o pid,pgid,args -p $$; sleep 100'
+stdout_logfile=/dev/stdout
+`;
+    const t = run(
+      `${NS} supervisord -c /etc/s.conf </dev/null &
+sleep 2`,
+      { '/etc/s.conf': conf },
+    );
+    expect(t).toContain('SigIgn:\t0000000001001000'.replace('\t', ' '));
+    expect(t).toMatch(/\n +2 +2 sh -c grep SigIgn/);
+  });
+
   it('config errors: no command, a bad boolean, no config file', () => {
     const bad = `[supervisord]
 nodaemon=true
