@@ -10,7 +10,7 @@ import type { NsId } from '../../src/kernel-sim/index.ts';
 import type { NamespaceBox, TreeModel, TreeNode } from './model.ts';
 
 export const NODE_W = 188;
-export const NODE_H = 54;
+export const NODE_H = 64;
 export const GROUP_W = 300;
 /** Gap between neighbouring nodes, and between a grid's cells. */
 export const GAP = 18;
