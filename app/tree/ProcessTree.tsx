@@ -94,11 +94,11 @@ export function ProcessTree() {
   const options = useMemo(() => viewOptions(kernel), [kernel, version]); // eslint-disable-line react-hooks/exhaustive-deps
   const nsName = useCallback((ns: NsId) => kernel.namespaceInfo(ns).name, [kernel]);
 
-  const selectedKey = selectedTask === null ? null : (model.keyOfTask.get(selectedTask) ?? null);
+  const selectedKey = selectedTask === null ? null : (model.keyOf(selectedTask) ?? null);
   const highlighted = useMemo(() => {
     const keys = new Set<string>();
     for (const t of highlightedTasks) {
-      const k = model.keyOfTask.get(t);
+      const k = model.keyOf(t);
       if (k !== undefined) keys.add(k);
     }
     return keys;

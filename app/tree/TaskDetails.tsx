@@ -62,7 +62,7 @@ export function TaskDetailsPanel({ task, model, onClose, onSelect }: Props) {
   }, [kernel, task, viewNs, version]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const group = useMemo(() => {
-    const key = model.keyOfTask.get(task);
+    const key = model.keyOf(task);
     const n = key === undefined ? undefined : model.byKey.get(key);
     return n?.kind === 'group' ? n : undefined;
   }, [model, task]);

@@ -58,7 +58,7 @@ export function signalEffects(
   prev: TreeModel | null,
 ): SignalFx[] {
   const keyOf = (task: TaskId): string | undefined =>
-    model.keyOfTask.get(task) ?? prev?.keyOfTask.get(task);
+    model.keyOf(task) ?? prev?.keyOf(task);
   const out: SignalFx[] = [];
   for (let i = events.length - 1; i >= 0 && out.length < MAX_SIGNALS; i--) {
     const e = events[i]!;

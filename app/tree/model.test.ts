@@ -76,7 +76,7 @@ describe('buildTree from the host', () => {
     m.type('kill %1\r');
     m.kernel.advance(SECOND);
     t = buildTree(m.kernel, null);
-    expect(t.keyOfTask.has(zombie.task)).toBe(false);
+    expect(t.keyOf(zombie.task)).toBeUndefined();
   });
 
   it('an orphan is reparented to the namespace init', () => {
@@ -144,7 +144,7 @@ describe('grouping crowds of processes', () => {
     expect(t.children.get(parent.key)).toEqual([g.key]);
     expect(parent.childCount).toBe(60);
     // Every grouped task still maps to a drawn node (for selection and signal animations).
-    for (const task of g.tasks) expect(t.keyOfTask.get(task)).toBe(g.key);
+    for (const task of g.tasks) expect(t.keyOf(task)).toBe(g.key);
     expect(t.processCount).toBe(processes(t).length + 60);
     expect(g.maxPid - g.minPid).toBeGreaterThanOrEqual(59);
   });

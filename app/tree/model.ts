@@ -101,8 +101,8 @@ export interface TreeModel {
   /** Every drawn node, parents before their children, siblings in PID order. */
   readonly nodes: readonly TreeNode[];
   readonly byKey: ReadonlyMap<string, TreeNode>;
-  /** The drawn node that shows each visible task (a process node or the group holding it). */
-  readonly keyOfTask: ReadonlyMap<TaskId, string>;
+  /** The drawn node that shows a visible task (its process node or the group holding it). */
+  readonly keyOf: (task: TaskId) => string | undefined;
   readonly children: ReadonlyMap<string, readonly string[]>;
   readonly roots: readonly string[];
   readonly namespaces: readonly NamespaceBox[];
@@ -174,12 +174,6 @@ export function buildTree(src: TreeSource, ns: NsId | null, options: TreeOptions
   return buildWith(src, rows, view, options.groupWhenCrowded ?? GROUP_WHEN_CROWDED);
 }
 
-interface Visible {
-  readonly row: ProcessRow;
-  readonly pid: number;
-  readonly pids: readonly number[];
-}
-
 function buildWith(
   src: TreeSource,
   rows: readonly ProcessRow[],
@@ -197,122 +191,143 @@ function buildWith(
     return c;
   };
 
-  // What the viewpoint sees, numbered at its level (pid_nr_ns).
-  const visible = new Map<TaskId, Visible>();
+  // What the viewpoint sees, numbered at its level (pid_nr_ns). Arrays indexed by task id:
+  // with tens of thousands of processes this runs on every redraw and must stay cheap.
+  const level = view.level;
+  const rowOf: (ProcessRow | undefined)[] = [];
+  const pidOf: number[] = [];
+  const visibleRows: ProcessRow[] = [];
+  let lastNs: NsId | null = null;
+  let lastSees = false;
   for (const row of rows) {
-    if (chain(row.ref.ns)[view.level] !== view.ns) continue;
-    const pid = row.ref.nums[view.level] ?? 0;
+    const ns = row.ref.ns;
+    if (ns !== lastNs) {
+      lastNs = ns;
+      lastSees = chain(ns)[level] === view.ns;
+    }
+    if (!lastSees) continue;
+    const pid = row.ref.nums[level] ?? 0;
     if (pid === 0) continue;
-    visible.set(row.task, { row, pid, pids: row.ref.nums.slice(view.level) });
+    rowOf[row.task] = row;
+    pidOf[row.task] = pid;
+    visibleRows.push(row);
   }
 
   // Children of each visible process (and the roots: parent outside or none), in PID order.
-  const kids = new Map<TaskId, Visible[]>();
-  const rootList: Visible[] = [];
-  for (const v of visible.values()) {
-    const parent = visible.get(v.row.parent);
-    if (parent === undefined) rootList.push(v);
-    else {
-      let list = kids.get(parent.row.task);
-      if (list === undefined) kids.set(parent.row.task, (list = []));
-      list.push(v);
-    }
+  const kidsOf: (ProcessRow[] | undefined)[] = [];
+  const rootList: ProcessRow[] = [];
+  for (const row of visibleRows) {
+    if (rowOf[row.parent] === undefined) rootList.push(row);
+    else (kidsOf[row.parent] ??= []).push(row);
   }
-  const byPid = (a: Visible, b: Visible): number => a.pid - b.pid;
-  rootList.sort(byPid);
-  for (const list of kids.values()) list.sort(byPid);
+  const byPid = (a: ProcessRow, b: ProcessRow): number => pidOf[a.task]! - pidOf[b.task]!;
+  const sortByPid = (list: ProcessRow[]): void => {
+    // Usually already in order (PIDs grow with creation until they wrap).
+    for (let i = 1; i < list.length; i++) {
+      if (pidOf[list[i - 1]!.task]! > pidOf[list[i]!.task]!) {
+        list.sort(byPid);
+        return;
+      }
+    }
+  };
+  sortByPid(rootList);
 
   const nodes: TreeNode[] = [];
   const byKey = new Map<string, TreeNode>();
   const keyOfTask = new Map<TaskId, string>();
   const children = new Map<string, string[]>();
   const roots: string[] = [];
+  const groups: GroupNode[] = [];
 
   // Depth-first from the roots, so parents come before children; an explicit stack, because a
   // chain of thousands of processes (a fork chain) must not overflow the call stack.
-  const stack: { v: Visible; parentKey: string | null }[] = [];
-  for (let i = rootList.length - 1; i >= 0; i--) stack.push({ v: rootList[i]!, parentKey: null });
+  const stack: { row: ProcessRow; parentKey: string | null }[] = [];
+  for (let i = rootList.length - 1; i >= 0; i--) stack.push({ row: rootList[i]!, parentKey: null });
   while (stack.length > 0) {
-    const { v, parentKey } = stack.pop()!;
-    const key = processKey(v.row.task);
-    const own = kids.get(v.row.task) ?? [];
-    const parent = visible.get(v.row.parent);
+    const { row, parentKey } = stack.pop()!;
+    const key = processKey(row.task);
+    const own = kidsOf[row.task] ?? [];
+    sortByPid(own);
+    const parentPid = rowOf[row.parent] === undefined ? 0 : pidOf[row.parent]!;
+    const pid = pidOf[row.task]!;
     const node: ProcessNode = {
       kind: 'process',
       key,
-      task: v.row.task,
-      ns: v.row.ref.ns,
-      pid: v.pid,
-      pids: v.pids,
-      allPids: v.row.ref.nums,
-      ppid: parent === undefined ? 0 : parent.pid,
-      parentTask: v.row.parent,
+      task: row.task,
+      ns: row.ref.ns,
+      pid,
+      pids: level === 0 ? row.ref.nums : row.ref.nums.slice(level),
+      allPids: row.ref.nums,
+      ppid: parentPid,
+      parentTask: row.parent,
       parentKey,
-      comm: v.row.comm,
-      argv: v.row.argv,
-      state: STATE_WORD[v.row.state],
-      threads: v.row.threads,
+      comm: row.comm,
+      argv: row.argv,
+      state: STATE_WORD[row.state],
+      threads: row.threads,
       childCount: own.length,
     };
     nodes.push(node);
     byKey.set(key, node);
     keyOfTask.set(node.task, key);
     if (parentKey === null) roots.push(key);
+    if (own.length === 0) continue;
 
     // Leaf children bucketed by namespace and state; a big bucket becomes one group node.
-    const buckets = new Map<string, Visible[]>();
-    for (const c of own) {
-      if (kids.has(c.row.task)) continue;
-      const b = `${c.row.ref.ns}:${c.row.state}`;
-      let list = buckets.get(b);
-      if (list === undefined) buckets.set(b, (list = []));
-      list.push(c);
+    const buckets = new Map<string, ProcessRow[]>();
+    if (own.length > groupAbove) {
+      for (const c of own) {
+        if (kidsOf[c.task] !== undefined) continue;
+        const b = `${c.ref.ns}:${c.state}`;
+        let list = buckets.get(b);
+        if (list === undefined) buckets.set(b, (list = []));
+        list.push(c);
+      }
     }
-    const grouped = new Set<TaskId>();
-    const groups: GroupNode[] = [];
+    const grouped: GroupNode[] = [];
     for (const [b, list] of buckets) {
       if (list.length <= groupAbove) continue;
-      const comm = list.every((c) => c.row.comm === list[0]!.row.comm) ? list[0]!.row.comm : null;
+      const first = list[0]!;
+      let comm: string | null = first.comm;
+      for (const c of list) {
+        if (c.comm !== comm) {
+          comm = null;
+          break;
+        }
+      }
       const g: GroupNode = {
         kind: 'group',
-        key: `g${v.row.task}:${b}`,
-        ns: list[0]!.row.ref.ns,
+        key: `g${row.task}:${b}`,
+        ns: first.ref.ns,
         parentKey: key,
-        parentPid: v.pid,
-        parentComm: v.row.comm,
-        state: STATE_WORD[list[0]!.row.state],
+        parentPid: pid,
+        parentComm: row.comm,
+        state: STATE_WORD[first.state],
         count: list.length,
         comm,
-        minPid: list[0]!.pid,
-        maxPid: list[list.length - 1]!.pid,
-        tasks: list.map((c) => c.row.task),
+        minPid: pidOf[first.task]!,
+        maxPid: pidOf[list[list.length - 1]!.task]!,
+        tasks: list.map((c) => c.task),
         childCount: 0,
       };
-      for (const c of list) {
-        grouped.add(c.row.task);
-        keyOfTask.set(c.row.task, g.key);
-      }
-      groups.push(g);
+      grouped.push(g);
     }
+    const inGroup = new Set<TaskId>();
+    for (const g of grouped) for (const t of g.tasks) inGroup.add(t);
     // Children in PID order; groups after the processes drawn one by one.
-    const next: { v: Visible; parentKey: string | null }[] = [];
-    for (const c of own) if (!grouped.has(c.row.task)) next.push({ v: c, parentKey: key });
-    if (next.length + groups.length > 0) {
-      children.set(key, [
-        ...next.map((n) => processKey(n.v.row.task)),
-        ...groups.map((g) => g.key),
-      ]);
-    }
-    for (const g of groups) {
+    const next: ProcessRow[] = inGroup.size === 0 ? own : own.filter((c) => !inGroup.has(c.task));
+    children.set(key, [...next.map((c) => processKey(c.task)), ...grouped.map((g) => g.key)]);
+    for (const g of grouped) {
       nodes.push(g);
       byKey.set(g.key, g);
+      groups.push(g);
     }
-    for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
+    for (let i = next.length - 1; i >= 0; i--) stack.push({ row: next[i]!, parentKey: key });
   }
 
   // Namespaces: the viewpoint's and every namespace nested in it that has a visible process.
   const counts = new Map<NsId, number>();
-  for (const v of visible.values()) counts.set(v.row.ref.ns, (counts.get(v.row.ref.ns) ?? 0) + 1);
+  for (const row of visibleRows) counts.set(row.ref.ns, (counts.get(row.ref.ns) ?? 0) + 1);
   const drawnNs = new Set<NsId>([view.ns]);
   for (const n of counts.keys()) {
     const c = chain(n);
@@ -322,7 +337,7 @@ function buildWith(
   for (const n of src.namespaceIds()) {
     if (!drawnNs.has(n)) continue;
     const info = src.namespaceInfo(n);
-    const init = visible.get(info.childReaper);
+    const init = rowOf[info.childReaper];
     namespaces.push({
       ns: n,
       level: info.level,
@@ -331,19 +346,31 @@ function buildWith(
       name: info.name,
       used: info.allocated,
       pidMax: info.pidMax,
-      initPid: init !== undefined && init.row.ref.ns === n ? init.pid : 0,
+      initPid: init !== undefined && init.ref.ns === n ? pidOf[init.task]! : 0,
       processes: counts.get(n) ?? 0,
     });
   }
+
+  // Grouped tasks map to their group only when asked (a selection or a signal inside a crowd).
+  let inGroups: Map<TaskId, string> | null = null;
+  const keyOf = (task: TaskId): string | undefined => {
+    const k = keyOfTask.get(task);
+    if (k !== undefined || groups.length === 0) return k;
+    if (inGroups === null) {
+      inGroups = new Map();
+      for (const g of groups) for (const t of g.tasks) inGroups.set(t, g.key);
+    }
+    return inGroups.get(task);
+  };
 
   return {
     view,
     nodes,
     byKey,
-    keyOfTask,
+    keyOf,
     children,
     roots,
     namespaces,
-    processCount: visible.size,
+    processCount: visibleRows.length,
   };
 }
