@@ -57,8 +57,7 @@ export function signalEffects(
   model: TreeModel,
   prev: TreeModel | null,
 ): SignalFx[] {
-  const keyOf = (task: TaskId): string | undefined =>
-    model.keyOf(task) ?? prev?.keyOf(task);
+  const keyOf = (task: TaskId): string | undefined => model.keyOf(task) ?? prev?.keyOf(task);
   const out: SignalFx[] = [];
   for (let i = events.length - 1; i >= 0 && out.length < MAX_SIGNALS; i--) {
     const e = events[i]!;

@@ -8,7 +8,7 @@
  * "reaped", a reparented child's edge slides to its new parent, a signal travels from sender to
  * target and a dropped one bounces off with the rule that dropped it.
  */
-import { select } from 'd3-selection';
+import { select, selectAll } from 'd3-selection';
 import type { BaseType, Selection } from 'd3-selection';
 import 'd3-transition';
 import { interpolateNumber } from 'd3-interpolate';
@@ -132,6 +132,13 @@ export class TreeRenderer {
   private readonly timers = new Set<number>();
   /** The points each edge is drawn at now (mid-movement too), so a new movement starts there. */
   private readonly edgeAt = new WeakMap<SVGPathElement, EdgePoints>();
+  /** What each node element shows now, to change only what differs. */
+  private readonly shown = new WeakMap<
+    SVGGElement,
+    { readonly view: NodeView; readonly cls: string; readonly at: string }
+  >();
+  /** Each edge's target points, to start a movement only when they change. */
+  private readonly edgeTarget = new WeakMap<SVGPathElement, string>();
 
   constructor(
     svg: SVGSVGElement,
@@ -265,7 +272,7 @@ export class TreeRenderer {
   ): void {
     const edgeAt = this.edgeAt;
     const edges = this.edgeLayer
-      .selectAll<SVGPathElement, PlacedEdge>('path.ptree-edge')
+      .selectAll<SVGPathElement, PlacedEdge>('path.ptree-edge:not(.is-leaving)')
       .data(frame.edges, (d) => d.key);
     const entered = edges
       .enter()
@@ -281,8 +288,15 @@ export class TreeRenderer {
       });
     const all = entered.merge(edges);
     all.classed('is-reparented', (d) => frame.reparented.has(d.key));
+    const edgeTarget = this.edgeTarget;
+    const changed = all.filter(function (d) {
+      const target = edgePath(edgePoints(d));
+      if (edgeTarget.get(this) === target) return false;
+      edgeTarget.set(this, target);
+      return true;
+    });
     if (ms > 0) {
-      all
+      changed
         .transition()
         .duration(ms)
         .attrTween('d', function (d) {
@@ -298,7 +312,7 @@ export class TreeRenderer {
           };
         });
     } else {
-      all.interrupt().each(function (d) {
+      changed.interrupt().each(function (d) {
         edgeAt.set(this, edgePoints(d));
         this.setAttribute('d', edgePath(edgeAt.get(this)!));
       });
@@ -308,7 +322,8 @@ export class TreeRenderer {
         this.edgeLayer.selectAll('path.is-reparented').classed('is-reparented', false),
       );
     }
-    const gone = edges.exit<PlacedEdge>();
+    // Leaving elements are left out of later joins, so their fade runs to the end.
+    const gone = edges.exit<PlacedEdge>().classed('is-leaving', true);
     if (ms > 0) gone.transition().duration(ms).style('opacity', 0).remove();
     else gone.remove();
   }
@@ -317,7 +332,7 @@ export class TreeRenderer {
     const handlers = this.handlers;
     const hatch = `url(#${this.idPrefix}-hatch)`;
     const nodes = this.nodeLayer
-      .selectAll<SVGGElement, NodeView>('g.ptree-node')
+      .selectAll<SVGGElement, NodeView>('g.ptree-node:not(.is-leaving)')
       .data(frame.nodes, (d) => d.p.key);
 
     const entered = nodes
@@ -378,59 +393,68 @@ export class TreeRenderer {
     if (ms > 0) this.later(ms + 50, () => inner.classed('is-born', false));
 
     const all = entered.merge(nodes);
-    all
-      .attr('class', (d) =>
-        [
-          'ptree-node',
-          `is-${d.state}`,
-          d.group ? 'is-group' : '',
-          d.p.inGrid ? 'in-grid' : '',
-          d.selected ? 'is-selected' : '',
-          d.highlighted ? 'is-highlighted' : '',
-        ]
-          .filter((c) => c !== '')
-          .join(' '),
-      )
-      .attr('data-key', (d) => d.p.key)
-      .attr('aria-label', (d) => d.label)
-      .attr('aria-level', (d) => d.level)
-      .attr('aria-setsize', (d) => d.setsize)
-      .attr('aria-posinset', (d) => d.posinset)
-      .attr('aria-selected', (d) => (d.selected ? 'true' : 'false'))
-      .attr('aria-expanded', (d) => (d.expanded === null ? null : String(d.expanded)))
-      .attr('tabindex', (d) => (d.tabbable ? 0 : -1));
-    all
-      .select('rect.ptree-node__body')
-      .attr('width', (d) => d.p.w)
-      .attr('height', (d) => d.p.h)
-      .attr('fill', (d) => (d.state === 'zombie' ? hatch : null));
-    all
-      .select('rect.ptree-node__focus')
-      .attr('width', (d) => d.p.w + 10)
-      .attr('height', (d) => d.p.h + 10);
-    all
-      .select('rect.ptree-node__halo')
-      .attr('width', (d) => d.p.w + 18)
-      .attr('height', (d) => d.p.h + 18);
-    all
-      .selectAll<SVGRectElement, NodeView>('rect.ptree-node__stack')
-      .attr('width', function () {
-        const d = select<BaseType, NodeView>(this.parentNode as SVGGElement).datum();
-        return d.p.w;
-      })
-      .attr('height', NODE_H);
-    all.select('text.ptree-node__cmd').text((d) => d.line1);
-    all.select('text.ptree-node__pids').text((d) => d.line2);
-    all.select('text.ptree-node__state').text((d) => d.line3);
-    all.select('path.ptree-node__icon').attr('d', (d) => STATE_ICON[d.state]);
-    all.select('title').text((d) => d.label);
-    // Flashes for exec (new command line) and death (now a zombie), replayed by re-adding the class.
+    // Touch only what changed: with hundreds of nodes redrawn many times a second, rewriting
+    // every text and restarting every transition would cost more frames than it draws.
+    const shown = this.shown;
+    const moving: SVGGElement[] = [];
     all.each(function (d) {
-      const inner = select(this).select<SVGGElement>('g.ptree-node__inner');
-      if (ms > 0 && d.exec) inner.classed('is-exec', true);
-      if (ms > 0 && d.died) inner.classed('is-dying', true);
+      const before = shown.get(this);
+      const g = select<SVGGElement, NodeView>(this);
+      const cls = [
+        'ptree-node',
+        `is-${d.state}`,
+        d.group ? 'is-group' : '',
+        d.p.inGrid ? 'in-grid' : '',
+        d.selected ? 'is-selected' : '',
+        d.highlighted ? 'is-highlighted' : '',
+      ]
+        .filter((c) => c !== '')
+        .join(' ');
+      if (before?.cls !== cls) g.attr('class', cls);
+      if (before === undefined) {
+        g.attr('data-key', d.p.key);
+        g.select('rect.ptree-node__body').attr('width', d.p.w).attr('height', d.p.h);
+        g.select('rect.ptree-node__focus')
+          .attr('width', d.p.w + 10)
+          .attr('height', d.p.h + 10);
+        g.select('rect.ptree-node__halo')
+          .attr('width', d.p.w + 18)
+          .attr('height', d.p.h + 18);
+        g.selectAll('rect.ptree-node__stack').attr('width', d.p.w).attr('height', NODE_H);
+      }
+      const v = before?.view;
+      if (v?.label !== d.label) {
+        g.attr('aria-label', d.label);
+        g.select('title').text(d.label);
+      }
+      if (v?.level !== d.level) g.attr('aria-level', d.level);
+      if (v?.setsize !== d.setsize) g.attr('aria-setsize', d.setsize);
+      if (v?.posinset !== d.posinset) g.attr('aria-posinset', d.posinset);
+      if (v?.selected !== d.selected) g.attr('aria-selected', d.selected ? 'true' : 'false');
+      if (v?.expanded !== d.expanded)
+        g.attr('aria-expanded', d.expanded === null ? null : String(d.expanded));
+      if (v?.tabbable !== d.tabbable) g.attr('tabindex', d.tabbable ? 0 : -1);
+      if (v?.line1 !== d.line1) g.select('text.ptree-node__cmd').text(d.line1);
+      if (v?.line2 !== d.line2) g.select('text.ptree-node__pids').text(d.line2);
+      if (v?.line3 !== d.line3) g.select('text.ptree-node__state').text(d.line3);
+      if (v?.state !== d.state) {
+        g.select('path.ptree-node__icon').attr('d', STATE_ICON[d.state]);
+        g.select('rect.ptree-node__body').attr('fill', d.state === 'zombie' ? hatch : null);
+      }
+      // Flashes for exec (new command line) and death (now a zombie).
+      if (ms > 0 && (d.exec || d.died)) {
+        const inner = g.select<SVGGElement>('g.ptree-node__inner');
+        if (d.exec) inner.classed('is-exec', true);
+        if (d.died) inner.classed('is-dying', true);
+      }
+      const at = `translate(${d.p.x},${d.p.y})`;
+      if (before?.at !== at) {
+        if (ms > 0) moving.push(this);
+        else g.interrupt().attr('transform', at);
+      }
+      shown.set(this, { view: d, cls, at });
     });
-    if (ms > 0) {
+    if (ms > 0 && frame.nodes.some((n) => n.exec || n.died)) {
       this.later(1400, () =>
         this.nodeLayer
           .selectAll('g.is-exec, g.is-dying')
@@ -438,11 +462,12 @@ export class TreeRenderer {
           .classed('is-dying', false),
       );
     }
-    const moved = ms > 0 ? all.transition().duration(ms) : all.interrupt();
-    (moved as Selection<SVGGElement, NodeView, BaseType, unknown>).attr(
-      'transform',
-      (d) => `translate(${d.p.x},${d.p.y})`,
-    );
+    if (moving.length > 0) {
+      selectAll<SVGGElement, NodeView>(moving)
+        .transition()
+        .duration(ms)
+        .attr('transform', (d) => `translate(${d.p.x},${d.p.y})`);
+    }
 
     // Gone: reaped processes fade out saying so; hidden ones (viewpoint, grouping) just leave.
     const gone = nodes.exit<NodeView>();
@@ -454,7 +479,7 @@ export class TreeRenderer {
       .on('focus', null);
     const reaped = gone.filter((d) => frame.reaped.has(d.p.key));
     gone.filter((d) => !frame.reaped.has(d.p.key)).remove();
-    reaped.classed('is-reaped', true).attr('class', 'ptree-node is-reaped');
+    reaped.attr('class', 'ptree-node is-reaped is-leaving');
     reaped.select('text.ptree-node__state').text('reaped');
     reaped.select('path.ptree-node__icon').attr('d', STATE_ICON.reaped);
     reaped.select('rect.ptree-node__body').attr('fill', null);
