@@ -46,6 +46,28 @@ function useSize(ref: React.RefObject<HTMLElement | null>): { width: number; hei
 /** Smallest zoom the tree is fitted to; below it the panel scrolls instead. */
 const MIN_ZOOM = 0.7;
 
+/**
+ * The model's version, at most every `ms` milliseconds: while the machine is busy (a fork loop
+ * touches the store 40 times a second) the tree is rebuilt a few times a second, not on every
+ * tick, which with tens of thousands of processes would take the CPU away from the model itself.
+ */
+function useThrottled(version: number, ms: number): number {
+  const [shown, setShown] = useState(version);
+  const last = useRef(0);
+  useEffect(() => {
+    const wait = Math.max(0, last.current + ms - performance.now());
+    const timer = window.setTimeout(() => {
+      last.current = performance.now();
+      setShown(version);
+    }, wait);
+    return () => window.clearTimeout(timer);
+  }, [version, ms]);
+  return shown;
+}
+
+/** How often the tree follows the model at most. */
+const REDRAW_MS = 120;
+
 interface Drawn {
   readonly machine: object;
   readonly model: TreeModel;
@@ -75,7 +97,10 @@ function viewOptions(kernel: ReturnType<typeof useLabStore.getState>['machine'][
  */
 export function ProcessTree() {
   const machine = useLabStore((s) => s.machine);
-  const version = useLabStore((s) => s.version);
+  const version = useThrottled(
+    useLabStore((s) => s.version),
+    REDRAW_MS,
+  );
   const viewpoint = useUiStore((s) => s.viewpoint);
   const setViewpoint = useUiStore((s) => s.setViewpoint);
   const selectedTask = useUiStore((s) => s.selectedTask);

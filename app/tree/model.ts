@@ -64,6 +64,8 @@ export interface GroupNode {
   readonly ns: NsId;
   readonly parentKey: string;
   readonly parentPid: number;
+  /** The parent's own PID in its namespace when the viewpoint numbers it differently, else null. */
+  readonly parentInnerPid: number | null;
   readonly parentComm: string;
   readonly state: StateWord;
   readonly count: number;
@@ -153,7 +155,8 @@ export function groupLabel(g: GroupNode): string {
       ? plural(g.count, 'zombie', 'zombies')
       : `${plural(g.count, `${g.state} process`, `${g.state} processes`)}`;
   const cmd = g.comm === null ? '' : ` ${g.comm}`;
-  return `${what}${cmd}, children of PID ${g.parentPid} (${g.parentComm})`;
+  const inner = g.parentInnerPid === null ? '' : `, PID ${g.parentInnerPid} in its namespace`;
+  return `${what}${cmd}, children of PID ${g.parentPid} (${g.parentComm}${inner})`;
 }
 
 /** The state of a process as ps shows it, in words. */
@@ -301,6 +304,8 @@ function buildWith(
         ns: first.ref.ns,
         parentKey: key,
         parentPid: pid,
+        parentInnerPid:
+          row.ref.nums.length - 1 > level ? row.ref.nums[row.ref.nums.length - 1]! : null,
         parentComm: row.comm,
         state: STATE_WORD[first.state],
         count: list.length,
