@@ -9,7 +9,9 @@
  *                             process tree and d3 come in a chunk loaded right after
  *   all-js-gzip               every JavaScript file of the build, gzipped
  *   terminal-usable           from navigation start until the prompt is on screen (budget: 1 s)
+ *   tree-fps-idle             frames per second with nothing happening (this machine's ceiling)
  *   tree-fps-300-forking      frames per second while 300 processes are forked and drawn
+ *   tree-fps-300-moving       frames per second while those 300 move (a sibling shifts the tree)
  *   tree-fps-300-reaping      frames per second while those 300 are killed and fade out as reaped
  *   tree-frame-p95-*          the 95th percentile frame interval in the same windows
  *   zombie-fill-30000         time to fork 30,000 zombies in a PID namespace through the shell
@@ -152,6 +154,9 @@ async function main(): Promise<void> {
     figure('terminal-usable', Math.round(usable[0]!), 'ms');
     figure('terminal-usable-warm', Math.round(Math.min(...usable.slice(1))), 'ms');
 
+    // The page's frame rate with nothing happening: the ceiling on this machine right now.
+    reportFrames('idle', await frames(page, 2000));
+
     // 300 processes forked and drawn, then killed and reaped.
     log('forking 300 sleeps ...');
     await typeLine(
@@ -164,6 +169,10 @@ async function main(): Promise<void> {
     );
     figure('tree-items-sleeping', drawn as number, 'items');
     await page.waitForTimeout(1000);
+    // One more process beside them shifts the whole tree: 300 nodes move, the model idles.
+    await typeLine(page, 'sleep 1000 &');
+    reportFrames('300-moving', await frames(page, 1500));
+    await page.waitForTimeout(500);
     await typeLine(page, 'kill %1');
     reportFrames('300-reaping', await frames(page, 2500));
 

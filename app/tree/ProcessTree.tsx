@@ -234,7 +234,7 @@ export function ProcessTree() {
         next = model.children.get(tabKey)?.[0] ?? tabKey;
         break;
       case 'ArrowLeft':
-        next = (node?.kind === 'process' ? node.parentKey : node?.parentKey) ?? tabKey;
+        next = node?.parentKey ?? tabKey;
         break;
       case 'Enter':
       case ' ':

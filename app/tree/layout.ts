@@ -216,7 +216,7 @@ export function layoutTree(model: TreeModel): TreeLayout {
 
   // Edges: from each drawn parent's bottom centre, down to a bus, across, down to the child.
   for (const p of nodes) {
-    const parentKey = p.node.kind === 'group' ? p.node.parentKey : p.node.parentKey;
+    const parentKey = p.node.parentKey;
     if (parentKey === null) continue;
     const parent = byKey.get(parentKey);
     if (parent === undefined) continue;

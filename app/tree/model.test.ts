@@ -182,7 +182,7 @@ describe('layout', () => {
     const t = buildTree(m.kernel, null);
     const l = layoutTree(t);
     for (const p of l.nodes) {
-      const parentKey = p.node.kind === 'process' ? p.node.parentKey : p.node.parentKey;
+      const parentKey = p.node.parentKey;
       if (parentKey === null) continue;
       expect(p.y).toBeGreaterThan(l.byKey.get(parentKey)!.y);
     }
