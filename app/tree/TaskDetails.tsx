@@ -20,7 +20,10 @@ function levels(
   ids: readonly number[],
   pids: readonly { readonly ns: string; readonly level: number }[],
 ): string {
-  if (ids.length <= 1) return String(ids[0] ?? '?');
+  if (ids.length <= 1) {
+    const id = ids[0];
+    return id === undefined ? '?' : id === 0 ? '0 (its leader is outside this view)' : String(id);
+  }
   return ids
     .map((id, i) => {
       const where = pids[i]?.level === 0 ? 'the host' : (pids[i]?.ns ?? '?');

@@ -9,7 +9,7 @@
  * target and a dropped one bounces off with the rule that dropped it.
  */
 import { select, selectAll } from 'd3-selection';
-import type { BaseType, Selection } from 'd3-selection';
+import type { Selection } from 'd3-selection';
 import 'd3-transition';
 import { interpolateNumber } from 'd3-interpolate';
 import type { PlacedBox, PlacedEdge, PlacedNode } from './layout.ts';
@@ -137,6 +137,9 @@ export class TreeRenderer {
     SVGGElement,
     { readonly view: NodeView; readonly cls: string; readonly at: string }
   >();
+  /** Each namespace box's place and text as last drawn. */
+  private readonly boxAt = new WeakMap<SVGGElement, string>();
+  private readonly boxText = new WeakMap<SVGGElement, string>();
   /** Each edge's target points, to start a movement only when they change. */
   private readonly edgeTarget = new WeakMap<SVGPathElement, string>();
 
@@ -234,16 +237,40 @@ export class TreeRenderer {
       .attr('aria-label', (d) => d.title)
       .attr('data-ns', (d) => d.b.ns)
       .attr('class', (d) => `ptree-ns ptree-ns--depth${Math.min(d.b.box.depth, 3)}`);
-    const move = ms > 0 ? all.transition().duration(ms) : all;
-    (move as Selection<SVGGElement, BoxView, BaseType, unknown>)
-      .style('opacity', 1)
-      .attr('transform', (d) => `translate(${d.b.x},${d.b.y})`);
-    const frameRect = all.select<SVGRectElement>('rect.ptree-ns__frame');
-    const sized = ms > 0 ? frameRect.transition().duration(ms) : frameRect;
-    (sized as Selection<SVGRectElement, BoxView, BaseType, unknown>)
-      .attr('width', (d) => d.b.w)
-      .attr('height', (d) => d.b.h);
+    // Move only boxes whose place changed; without animation, stop any movement still running
+    // (it would carry the box back to where the previous picture had it).
+    const boxAt = this.boxAt;
+    const place = (d: BoxView): string => `translate(${d.b.x},${d.b.y})`;
+    if (ms > 0) {
+      const changed = all.filter(function (d) {
+        const target = `${d.b.x},${d.b.y},${d.b.w},${d.b.h}`;
+        if (boxAt.get(this) === target) return false;
+        boxAt.set(this, target);
+        return true;
+      });
+      changed.transition().duration(ms).style('opacity', 1).attr('transform', place);
+      changed
+        .select<SVGRectElement>('rect.ptree-ns__frame')
+        .transition()
+        .duration(ms)
+        .attr('width', (d) => d.b.w)
+        .attr('height', (d) => d.b.h);
+    } else {
+      all.each(function (d) {
+        boxAt.set(this, `${d.b.x},${d.b.y},${d.b.w},${d.b.h}`);
+      });
+      all.interrupt().style('opacity', 1).attr('transform', place);
+      all
+        .select<SVGRectElement>('rect.ptree-ns__frame')
+        .interrupt()
+        .attr('width', (d) => d.b.w)
+        .attr('height', (d) => d.b.h);
+    }
+    const boxText = this.boxText;
     all.each(function (d) {
+      const text = `${d.label}|${d.gauge}|${d.fraction}|${d.title}`;
+      if (boxText.get(this) === text) return;
+      boxText.set(this, text);
       const g = select(this);
       const name = g.select<SVGTextElement>('text.ptree-ns__name').text(d.label);
       const nameWidth = name.node()?.getComputedTextLength?.() ?? d.label.length * 8;
