@@ -161,6 +161,24 @@ test('a dropped signal is explained: PID 1 of a namespace ignores SIGTERM withou
   await expect(init).toBeVisible();
 });
 
+test('with prefers-reduced-motion nothing travels: nodes jump, a drop is only explained', async ({
+  page,
+}) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await openLab(page);
+  await typeInTerminal(page, 'unshare --pid --fork --mount-proc sleep 100 &');
+  const init = item(page, /^PID \d+ sleep \(PID 1 in pidns:\d+\)/);
+  await expect(init).toBeVisible();
+  // A new node is at its place at once: no growing, no sliding.
+  const at = await init.getAttribute('transform');
+  await page.waitForTimeout(150);
+  expect(await init.getAttribute('transform')).toBe(at);
+  await expect(page.locator('.ptree-node__inner.is-born')).toHaveCount(0);
+  await typeInTerminal(page, `kill -TERM ${await pidOf(init)}`);
+  await expect(page.locator('.ptree-drop')).toContainText('SIGTERM dropped');
+  await expect(page.locator('.ptree-signal')).toHaveCount(0);
+});
+
 test('the keyboard walks the tree: arrows, Home, End, Enter selects', async ({ page }) => {
   await openLab(page);
   await typeInTerminal(page, 'sleep 100 &');
