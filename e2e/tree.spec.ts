@@ -197,6 +197,13 @@ test('the keyboard walks the tree: arrows, Home, End, Enter selects', async ({ p
   await page.keyboard.press('Enter');
   await expect(item(page, /^PID 2 bash/)).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('complementary', { name: 'PID 2 bash' })).toBeVisible();
+  // Left on an open node closes it, Right opens it again.
+  await page.keyboard.press('ArrowLeft');
+  await expect(item(page, /^PID 2 bash/)).toHaveAttribute('aria-expanded', 'false');
+  await expect(item(page, /^PID \d+ sleep/)).toHaveCount(0);
+  await page.keyboard.press('ArrowRight');
+  await expect(item(page, /^PID 2 bash/)).toHaveAttribute('aria-expanded', 'true');
+  await expect(item(page, /^PID \d+ sleep/)).toBeVisible();
   // Only one tree item is in the tab order.
   await expect(tree(page).locator('[role=treeitem][tabindex="0"]')).toHaveCount(1);
 });

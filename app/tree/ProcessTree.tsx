@@ -7,7 +7,7 @@ import { HOST_VIEW, useUiStore } from '../state/uiStore.ts';
 import { buildFrame, isShownSignal } from './frame.ts';
 import { treeOrder } from './labels.ts';
 import { layoutTree } from './layout.ts';
-import { buildTree } from './model.ts';
+import { buildTree, collapseTree } from './model.ts';
 import type { TreeModel } from './model.ts';
 import { STATE_ICON, TreeRenderer } from './renderer.ts';
 import { TaskDetailsPanel } from './TaskDetails.tsx';
@@ -114,7 +114,16 @@ export function ProcessTree() {
   const requestedNs = viewpoint.kind === 'ns' ? (viewpoint.ns as NsId) : null;
   const kernel = machine.kernel;
   // `version` grows whenever the model may have changed: rebuild then (machine is re-read).
-  const model = useMemo(() => buildTree(kernel, requestedNs), [kernel, requestedNs, version]); // eslint-disable-line react-hooks/exhaustive-deps
+  const built = useMemo(() => buildTree(kernel, requestedNs), [kernel, requestedNs, version]); // eslint-disable-line react-hooks/exhaustive-deps
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
+  const model = useMemo(() => collapseTree(built, collapsed), [built, collapsed]);
+  const toggle = useCallback((key: string) => {
+    setCollapsed((c) => {
+      const next = new Set(c);
+      if (!next.delete(key)) next.add(key);
+      return next;
+    });
+  }, []);
   const layout = useMemo(() => layoutTree(model), [model]);
   const options = useMemo(() => viewOptions(kernel), [kernel, version]); // eslint-disable-line react-hooks/exhaustive-deps
   const nsName = useCallback((ns: NsId) => kernel.namespaceInfo(ns).name, [kernel]);
@@ -175,6 +184,7 @@ export function ProcessTree() {
     if (svg === null) return;
     const renderer = new TreeRenderer(svg, id, {
       activate,
+      toggle,
       focused: (key) => setFocusKey(key),
     });
     rendererRef.current = renderer;
@@ -183,7 +193,7 @@ export function ProcessTree() {
       renderer.destroy();
       rendererRef.current = null;
     };
-  }, [id, activate]);
+  }, [id, activate, toggle]);
 
   useEffect(() => {
     const renderer = rendererRef.current;
@@ -231,9 +241,21 @@ export function ProcessTree() {
         next = order[order.length - 1];
         break;
       case 'ArrowRight':
+        // A collapsed node opens; an open one moves to its first child (WAI-ARIA tree pattern).
+        if (model.collapsed.has(tabKey)) {
+          event.preventDefault();
+          toggle(tabKey);
+          return;
+        }
         next = model.children.get(tabKey)?.[0] ?? tabKey;
         break;
       case 'ArrowLeft':
+        // An open node closes; a closed one or a leaf moves to its parent.
+        if (model.children.has(tabKey)) {
+          event.preventDefault();
+          toggle(tabKey);
+          return;
+        }
         next = node?.parentKey ?? tabKey;
         break;
       case 'Enter':

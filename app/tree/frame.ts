@@ -94,7 +94,7 @@ export function buildFrame(i: FrameInput): Frame {
       level: pos.level,
       setsize: pos.setsize,
       posinset: pos.posinset,
-      expanded: model.children.has(p.key) ? true : null,
+      expanded: model.children.has(p.key) ? true : model.collapsed.has(p.key) ? false : null,
     };
     if (n.kind === 'group') {
       const what = n.state === 'zombie' ? 'zombies' : `${n.state}`;
@@ -115,7 +115,8 @@ export function buildFrame(i: FrameInput): Frame {
     return {
       ...base,
       group: false,
-      line1: truncate(commandText(n), 22),
+      // Room for the collapse button on a node with children.
+      line1: truncate(commandText(n), base.expanded === null ? 22 : 19),
       line2: truncate(pidText(n), 24),
       line3: n.state,
       exec:

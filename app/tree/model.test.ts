@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createLabMachine } from '../../src/lab/world.ts';
 import type { LabMachine } from '../../src/lab/machine.ts';
 import type { NsId } from '../../src/kernel-sim/index.ts';
-import { buildTree, groupLabel, stateWord } from './model.ts';
+import { buildTree, collapseTree, groupLabel, stateWord } from './model.ts';
 import type { GroupNode, ProcessNode, TreeModel } from './model.ts';
 import { GRID_ABOVE, layoutTree, NODE_H } from './layout.ts';
 import { decodeSigMask, eventWords, parseStatus, recentEvents, taskDetails } from './details.ts';
@@ -173,6 +173,30 @@ describe('grouping crowds of processes', () => {
     const t = buildTree(m.kernel, null, { maxDrawn: 10, groupWhenCrowded: 12 });
     const g = t.nodes.find((n): n is GroupNode => n.kind === 'group')!;
     expect(g.count).toBe(30);
+  });
+});
+
+describe('collapseTree', () => {
+  it('hides the subtree of a collapsed node and maps its tasks to it', () => {
+    const m = lab("unshare --pid --fork --mount-proc sh -c 'sleep 100 & sleep 200' &");
+    const t = buildTree(m.kernel, null);
+    const unshare = byComm(t, 'unshare')[0]!;
+    const sh = byComm(t, 'sh')[0]!;
+    const sleep = byComm(t, 'sleep')[0]!;
+    const c = collapseTree(t, new Set([sh.key, unshare.key]));
+    const outside = processes(t).filter((n) => n.comm !== 'sh' && n.comm !== 'sleep');
+    expect(c.nodes.map((n) => n.key)).toEqual(outside.map((n) => n.key));
+    expect(c.children.has(unshare.key)).toBe(false);
+    expect([...c.collapsed]).toEqual([unshare.key]);
+    // A task inside maps to the outermost collapsed node that hides it.
+    expect(c.keyOf(sleep.task)).toBe(unshare.key);
+    expect(c.keyOf(sh.task)).toBe(unshare.key);
+    // Nothing collapsed: the same model.
+    expect(collapseTree(t, new Set())).toBe(t);
+    // The layout draws what is left, and the box of the now empty namespace is gone.
+    const l = layoutTree(c);
+    expect(l.nodes).toHaveLength(c.nodes.length);
+    expect(l.boxes.map((b) => b.ns)).toEqual([m.kernel.rootNs]);
   });
 });
 

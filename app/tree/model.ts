@@ -110,6 +110,8 @@ export interface TreeModel {
   readonly namespaces: readonly NamespaceBox[];
   /** Visible processes (grouped ones included). */
   readonly processCount: number;
+  /** Nodes whose children are hidden (see collapseTree). */
+  readonly collapsed: ReadonlySet<string>;
 }
 
 export interface TreeOptions {
@@ -377,5 +379,47 @@ function buildWith(
     roots,
     namespaces,
     processCount: visibleRows.length,
+    collapsed: new Set(),
+  };
+}
+
+/**
+ * The tree with the subtrees under `collapsed` nodes left out (what a collapsed tree item hides).
+ * A hidden task maps to the collapsed node that hides it, so a selection or a signal inside
+ * still lands on something drawn.
+ */
+export function collapseTree(t: TreeModel, collapsed: ReadonlySet<string>): TreeModel {
+  const closed = [...collapsed].filter((k) => t.children.has(k));
+  if (closed.length === 0) return t;
+  const hiddenBy = new Map<string, string>();
+  for (const key of closed) {
+    if (hiddenBy.has(key)) continue;
+    const stack = [...(t.children.get(key) ?? [])];
+    while (stack.length > 0) {
+      const k = stack.pop()!;
+      hiddenBy.set(k, key);
+      stack.push(...(t.children.get(k) ?? []));
+    }
+  }
+  // A collapsed node inside another collapsed subtree hides its part for the outer one.
+  const top = (k: string): string => {
+    let at = k;
+    while (hiddenBy.has(at)) at = hiddenBy.get(at)!;
+    return at;
+  };
+  const nodes = t.nodes.filter((n) => !hiddenBy.has(n.key));
+  const byKey = new Map(nodes.map((n) => [n.key, n]));
+  const children = new Map<string, readonly string[]>();
+  for (const [k, list] of t.children) if (byKey.has(k) && !collapsed.has(k)) children.set(k, list);
+  return {
+    ...t,
+    nodes,
+    byKey,
+    children,
+    keyOf: (task) => {
+      const k = t.keyOf(task);
+      return k === undefined ? undefined : top(k);
+    },
+    collapsed: new Set(closed.filter((k) => byKey.has(k))),
   };
 }

@@ -74,6 +74,8 @@ export interface Frame {
 
 export interface RendererHandlers {
   readonly activate: (key: string) => void;
+  /** Collapses or expands a node's children. */
+  readonly toggle: (key: string) => void;
   readonly focused: (key: string) => void;
 }
 
@@ -417,6 +419,18 @@ export class TreeRenderer {
       .attr('x', 27)
       .attr('y', NODE_H - 8);
     inner.append('title');
+    // The collapse / expand button of a node with children (the keyboard uses the arrows).
+    const toggle = inner
+      .append('g')
+      .attr('class', 'ptree-node__toggle')
+      .attr('aria-hidden', 'true')
+      .on('click', function (event: MouseEvent) {
+        event.stopPropagation();
+        const key = (this as SVGGElement).closest('g.ptree-node')?.getAttribute('data-key');
+        if (key) handlers.toggle(key);
+      });
+    toggle.append('rect').attr('width', 24).attr('height', 24).attr('rx', 5);
+    toggle.append('text').attr('x', 12).attr('y', 17);
     if (ms > 0) this.later(ms + 50, () => inner.classed('is-born', false));
 
     const all = entered.merge(nodes);
@@ -448,8 +462,15 @@ export class TreeRenderer {
           .attr('width', d.p.w + 18)
           .attr('height', d.p.h + 18);
         g.selectAll('rect.ptree-node__stack').attr('width', d.p.w).attr('height', NODE_H);
+        g.select('g.ptree-node__toggle').attr('transform', `translate(${d.p.w - 28},4)`);
       }
       const v = before?.view;
+      if (v?.expanded !== d.expanded || before === undefined) {
+        g.select('g.ptree-node__toggle')
+          .attr('display', d.expanded === null ? 'none' : null)
+          .select('text')
+          .text(d.expanded === false ? '+' : '−');
+      }
       if (v?.label !== d.label) {
         g.attr('aria-label', d.label);
         g.select('title').text(d.label);
