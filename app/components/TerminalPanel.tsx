@@ -1,5 +1,6 @@
 import { useLabStore } from '../state/labStore.ts';
 import { TerminalPane } from '../terminal/TerminalPane.tsx';
+import { KeyBar } from './KeyBar.tsx';
 import { Panel } from './Panel.tsx';
 
 /**
@@ -11,6 +12,7 @@ export function TerminalPanel() {
   const active = useLabStore((s) => s.activeTty);
   const show = useLabStore((s) => s.showTerminal);
   const open = useLabStore((s) => s.openTerminal);
+  const canOpen = useLabStore((s) => s.canOpenTerminal);
   return (
     <Panel id="terminal" title="Terminal">
       <div className="terminal-tabs" role="tablist" aria-label="Terminals">
@@ -32,6 +34,7 @@ export function TerminalPanel() {
           type="button"
           className="terminal-tab terminal-tab--new"
           onClick={open}
+          disabled={!canOpen}
           title="Open another terminal with its own root shell"
         >
           + New terminal
@@ -51,6 +54,7 @@ export function TerminalPanel() {
           </div>
         ))}
       </div>
+      <KeyBar />
     </Panel>
   );
 }
