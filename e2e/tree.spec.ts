@@ -258,6 +258,26 @@ for (const colorScheme of ['dark', 'light'] as const) {
   }
 }
 
+test('stage mode: the tree is larger, and keeps working', async ({ page }) => {
+  test.setTimeout(60_000);
+  for (const [width, height] of [
+    [1280, 720],
+    [1920, 1080],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto('/?stage=1');
+    await expect.poll(() => terminalText(page)).toContain('root@host:~#');
+    await typeInTerminal(page, "unshare --pid --fork --mount-proc sh -c 'sleep 100 & sleep 200' &");
+    const sh = item(page, /^PID \d+ sh \(PID 1 in pidns:\d+\)/);
+    await expect(sh).toBeVisible();
+    await expect(page.locator('.ptree--stage')).toHaveCount(1);
+    await sh.click();
+    await expect(page.getByRole('complementary', { name: /sh$/ })).toBeVisible();
+    await page.screenshot({ path: `${SCREENSHOTS}/tree-stage-dark-${width}x${height}.png` });
+  }
+});
+
 test('screenshot: a narrow window', async ({ page }) => {
   await page.setViewportSize({ width: 700, height: 1000 });
   await page.emulateMedia({ colorScheme: 'dark' });
