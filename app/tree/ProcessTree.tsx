@@ -43,8 +43,11 @@ function useSize(ref: React.RefObject<HTMLElement | null>): { width: number; hei
   return size;
 }
 
-/** Smallest zoom the tree is fitted to; below it the panel scrolls instead. */
-const MIN_ZOOM = 0.7;
+/**
+ * Smallest zoom the tree is fitted to (below it the panel scrolls instead), and the largest; in
+ * stage mode the tree is read from the back of a room, so it scrolls rather than shrinks.
+ */
+const ZOOM = { normal: { min: 0.7, max: 1 }, stage: { min: 1.2, max: 1.6 } } as const;
 
 /**
  * The model's version, at most every `ms` milliseconds: while the machine is busy (a fork loop
@@ -277,7 +280,7 @@ export function ProcessTree() {
   };
 
   const size = useSize(scrollRef);
-  const maxZoom = stage ? 1.45 : 1;
+  const { min: minZoom, max: maxZoom } = stage ? ZOOM.stage : ZOOM.normal;
   // Fit the whole tree in the panel when that keeps it readable; otherwise scroll.
   const zoom =
     layout.width === 0 || size.width === 0
@@ -285,7 +288,7 @@ export function ProcessTree() {
       : Math.min(
           maxZoom,
           Math.max(
-            MIN_ZOOM,
+            minZoom,
             Math.min((size.width - 8) / layout.width, (size.height - 8) / layout.height),
           ),
         );
