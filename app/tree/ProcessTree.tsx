@@ -47,7 +47,7 @@ function useSize(ref: React.RefObject<HTMLElement | null>): { width: number; hei
  * Smallest zoom the tree is fitted to (below it the panel scrolls instead), and the largest; in
  * stage mode the tree is read from the back of a room, so it scrolls rather than shrinks.
  */
-const ZOOM = { normal: { min: 0.7, max: 1 }, stage: { min: 1.2, max: 1.6 } } as const;
+const ZOOM = { normal: { min: 0.8, max: 1 }, stage: { min: 1.2, max: 1.6 } } as const;
 
 /**
  * The model's version, at most every `ms` milliseconds: while the machine is busy (a fork loop
