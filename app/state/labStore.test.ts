@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runtimesReady } from './pageWorld.ts';
 import { tick, useLabStore } from './labStore.ts';
 import { HOST_VIEW, useUiStore } from './uiStore.ts';
 
@@ -8,6 +9,11 @@ const typeLine = (line: string): void => lab().terminalInput(lab().machine.tty, 
 afterEach(() => {
   lab().reset();
   useUiStore.getState().setViewpoint(HOST_VIEW);
+});
+
+// The page holds input back until the container runtimes' code has loaded (pageWorld.ts).
+beforeAll(async () => {
+  await runtimesReady;
 });
 
 describe('the lab store', () => {

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { createLabMachine, restoreLabMachine } from '../../src/lab/world.ts';
+import { createPageMachine, restorePageMachine, runtimesLoaded, runtimesReady } from './pageWorld.ts';
 import type { LabMachine, Terminal } from '../../src/lab/machine.ts';
 import { History, inputProblem, MAX_TERMINALS, replay } from '../timeline/history.ts';
 import type { Action, Input, StepInfo } from '../timeline/history.ts';
@@ -7,7 +7,7 @@ import { TypingScript } from '../timeline/typing.ts';
 import { HOST_VIEW, useUiStore } from './uiStore.ts';
 import type { TypingOptions } from '../timeline/typing.ts';
 
-const FACTORY = { create: () => createLabMachine(), restore: restoreLabMachine };
+const FACTORY = { create: () => createPageMachine(), restore: restorePageMachine };
 
 /** Playback speeds offered (virtual seconds per wall-clock second). */
 export const SPEEDS = [0.25, 0.5, 1, 2, 4] as const;
@@ -115,7 +115,16 @@ export const useLabStore = create<LabState>()((set, get) => {
     const s = get();
     set({ ...derive(s.history, s.activeTty), version: s.version + 1, ...extra });
   };
+  /** Input that came before the runtimes' code (see pageWorld.ts), given once it is here. */
+  const early: Input[] = [];
   const give = (input: Input): boolean => {
+    if (!runtimesLoaded()) {
+      if (early.push(input) === 1)
+        void runtimesReady.then(() => {
+          for (const held of early.splice(0)) give(held);
+        });
+      return true;
+    }
     const { history, live } = get();
     if (inputProblem(history.machine, input) !== null) return false;
     history.input(input);

@@ -4,6 +4,7 @@
  * page to show; the lab opens anyway with whatever was valid.
  */
 import { create } from 'zustand';
+import { runtimesReady } from './pageWorld.ts';
 import { useLabStore } from './labStore.ts';
 import { HOST_VIEW, useUiStore } from './uiStore.ts';
 import type { UrlState } from './urlState.ts';
@@ -63,6 +64,8 @@ export async function applyUrl(search: string): Promise<void> {
   ui.setEmbed(state.embed);
   ui.setLesson(state.lesson, state.step);
   if (state.history !== null) {
+    // The typed commands may run a container runtime: replay once its code is here.
+    await runtimesReady;
     const problem = useLabStore.getState().loadHistory(state.history.actions, state.history.endAt);
     if (problem !== null) found.push(`The typed history was replayed only in part: ${problem}.`);
   }

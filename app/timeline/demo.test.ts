@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runtimesReady } from '../state/pageWorld.ts';
 import { tick, useLabStore } from '../state/labStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import {
@@ -26,6 +27,11 @@ afterEach(() => {
   demoForget();
   useUiStore.getState().setLesson(null);
   useLabStore.getState().reset();
+});
+
+// The page holds input back until the container runtimes' code has loaded (pageWorld.ts).
+beforeAll(async () => {
+  await runtimesReady;
 });
 
 describe('stage demo: next and previous', () => {

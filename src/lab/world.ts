@@ -7,48 +7,37 @@
  */
 import { SHELL_BINARIES, SHELL_PROGRAMS } from '../shell/programs.ts';
 import { COMMAND_BINARIES, COMMAND_PROGRAMS } from '../commands/index.ts';
-import { INIT_BINARIES, INIT_FILES, INIT_PROGRAMS } from '../runtimes/init/index.ts';
-import { APP_BINARIES, APP_FILES, APP_PROGRAMS } from '../runtimes/apps/index.ts';
-import { DOCKER_BINARIES, DOCKER_FILES, DOCKER_PROGRAMS } from '../runtimes/docker/index.ts';
-import {
-  KUBERNETES_BINARIES,
-  KUBERNETES_FILES,
-  KUBERNETES_PROGRAMS,
-} from '../runtimes/kubernetes/index.ts';
-import type { Program } from '../kernel-sim/index.ts';
+import { RUNTIME_BINARIES, RUNTIME_FILES, RUNTIME_PROGRAMS } from './runtimes.ts';
+import type { KernelOptions, Program } from '../kernel-sim/index.ts';
 import { LabMachine } from './machine.ts';
 import type { MachineOptions, MachineSnapshot } from './machine.ts';
 
 export const LAB_PROGRAMS: readonly Program<never>[] = [
   ...SHELL_PROGRAMS,
   ...COMMAND_PROGRAMS,
-  ...INIT_PROGRAMS,
-  ...APP_PROGRAMS,
-  ...DOCKER_PROGRAMS,
-  ...KUBERNETES_PROGRAMS,
+  ...RUNTIME_PROGRAMS,
 ] as unknown as readonly Program<never>[];
 
 export const LAB_BINARIES: Readonly<Record<string, string>> = {
-  ...APP_BINARIES,
-  ...DOCKER_BINARIES,
-  ...KUBERNETES_BINARIES,
-  ...INIT_BINARIES,
+  ...RUNTIME_BINARIES,
   ...COMMAND_BINARIES,
   ...SHELL_BINARIES,
 };
+
+/** The files every lab machine starts with (example apps, configs, Dockerfiles, manifests). */
+export const LAB_FILES: NonNullable<KernelOptions['files']> = RUNTIME_FILES;
+
+/** The program names a lab machine runs that `runtimes.ts` provides (the page loads them later). */
+export const RUNTIME_PROGRAM_NAMES: readonly string[] = [
+  ...new Set(RUNTIME_PROGRAMS.map((p) => p.name)),
+];
 
 function labOptions(options: MachineOptions): MachineOptions {
   return {
     ...options,
     programs: [...LAB_PROGRAMS, ...(options.programs ?? [])],
     binaries: { ...LAB_BINARIES, ...(options.binaries ?? {}) },
-    files: {
-      ...APP_FILES,
-      ...INIT_FILES,
-      ...DOCKER_FILES,
-      ...KUBERNETES_FILES,
-      ...(options.files ?? {}),
-    },
+    files: { ...LAB_FILES, ...(options.files ?? {}) },
   };
 }
 
