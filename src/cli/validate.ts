@@ -23,6 +23,7 @@ skipped when a folder of scenarios is given.
 Options:
   --run       also replay every step in the model and check its claims, and every
               exercise's reference solution against its goals
+  --show      with --run, print what the terminal shows at each step
   --quiet     print only problems
   -h, --help  show this help
 
@@ -72,7 +73,11 @@ function reader(folder: string): (path: string) => string | undefined {
 }
 
 /** Replays a loaded scenario; returns a problem for every claim or goal that does not hold. */
-export function replayProblems(loaded: LoadedScenario, log?: (line: string) => void): Problem[] {
+export function replayProblems(
+  loaded: LoadedScenario,
+  log?: (line: string) => void,
+  show = false,
+): Problem[] {
   const s = loaded.scenario;
   const file = `${s.id}/${SCENARIO_FILE}`;
   const problems: Problem[] = [];
@@ -80,6 +85,7 @@ export function replayProblems(loaded: LoadedScenario, log?: (line: string) => v
   s.steps.forEach((step, i) => {
     const r = runStep(machine, step);
     log?.(`  step ${i + 1} ${step.id}: ${r.seconds.toFixed(2)} s virtual`);
+    if (show) log?.(r.output);
     if (!r.finished)
       problems.push({
         file,
@@ -113,6 +119,7 @@ export function replayProblems(loaded: LoadedScenario, log?: (line: string) => v
 export function validateCommand(args: readonly string[], io: CliIo): number {
   let run = false;
   let quiet = false;
+  let show = false;
   const paths: string[] = [];
   for (const a of args) {
     if (a === '-h' || a === '--help') {
@@ -120,6 +127,7 @@ export function validateCommand(args: readonly string[], io: CliIo): number {
       return 0;
     } else if (a === '--run') run = true;
     else if (a === '--quiet' || a === '-q') quiet = true;
+    else if (a === '--show') show = true;
     else if (a.startsWith('-')) {
       io.err(`pidlab validate: unknown option '${a}'\nTry 'pidlab validate --help'.\n`);
       return 2;
@@ -156,7 +164,11 @@ export function validateCommand(args: readonly string[], io: CliIo): number {
       });
       let problems = [...result.problems];
       if (result.loaded && run)
-        problems = replayProblems(result.loaded, quiet ? undefined : (l) => io.out(l + '\n'));
+        problems = replayProblems(
+          result.loaded,
+          quiet ? undefined : (l) => io.out(l + '\n'),
+          show,
+        );
       for (const p of problems) io.out(formatProblem(p) + '\n');
       if (problems.length > 0) bad++;
       else if (!quiet) io.out(`${name}: ok${run ? ' (replayed, every claim holds)' : ''}\n`);
