@@ -10,7 +10,8 @@ import { parseSignal, sigName } from '../kernel-sim/index.ts';
 import type { Micros, NsId, ProcEntry, TraceEvent } from '../kernel-sim/index.ts';
 import type { LabMachine } from '../lab/machine.ts';
 
-export type ParamType = 'string' | 'integer' | 'number' | 'boolean' | 'signal' | 'namespace';
+export type ParamType =
+  'string' | 'integer' | 'number' | 'boolean' | 'signal' | 'namespace' | 'procState';
 
 export interface ParamSpec {
   readonly type: ParamType;
@@ -86,17 +87,21 @@ function scopeOf(ctx: CheckContext, args: Args): Scope | string {
   return { ns: k.rootNs, label: 'on the host' };
 }
 
-const matches = (p: ProcEntry, comm: string | undefined): boolean =>
-  comm === undefined || p.comm === comm;
+const matches = (p: ProcEntry, args: Args): boolean =>
+  (typeof args.comm !== 'string' || p.comm === args.comm) &&
+  (typeof args.state !== 'string' || p.state === args.state);
+
+const STATE_PARAM: Readonly<Record<string, ParamSpec>> = {
+  state: { type: 'procState', doc: 'only processes in this state: R, S, T or Z (zombie)' },
+};
 
 function procs(ctx: CheckContext, args: Args): { list: ProcEntry[]; label: string } | string {
   const scope = scopeOf(ctx, args);
   if (typeof scope === 'string') return scope;
-  const comm = typeof args.comm === 'string' ? args.comm : undefined;
   const list = ctx.machine.kernel
     .view(scope.ns)
     .list()
-    .filter((p) => matches(p, comm));
+    .filter((p) => matches(p, args));
   return { list, label: scope.label };
 }
 
@@ -172,6 +177,7 @@ export const CHECKS: readonly CheckSpec[] = [
     doc: 'how many processes (zombies included) there are, optionally only those of one command',
     params: {
       comm: { type: 'string', doc: 'only this command' },
+      ...STATE_PARAM,
       ...COUNT_PARAMS,
       ...SCOPE_PARAMS,
     },
@@ -194,6 +200,7 @@ export const CHECKS: readonly CheckSpec[] = [
         required: true,
         doc: 'the expected PPID (0: the parent is outside)',
       },
+      ...STATE_PARAM,
       ...SCOPE_PARAMS,
     },
     run: (ctx, args) => {

@@ -258,6 +258,10 @@ function paramProblem(v: unknown, p: ParamSpec): string | undefined {
       return typeof v === 'string' && parseSignal(v) !== undefined && parseSignal(v) !== 0
         ? undefined
         : `${typeName(v)} is not a signal; write it as "SIGTERM", "TERM" or "15"`;
+    case 'procState':
+      return v === 'R' || v === 'S' || v === 'T' || v === 'Z'
+        ? undefined
+        : `${typeName(v)} is not a process state; use "R", "S", "T" or "Z"`;
     case 'namespace':
       return v === 'host' || v === 'newest'
         ? undefined
