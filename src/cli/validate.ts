@@ -10,7 +10,8 @@ import { loadScenario, SCENARIO_FILE } from '../scenario/load.ts';
 import { createScenarioMachine, runLines, runStep } from '../scenario/run.ts';
 import type { LoadedScenario, Problem } from '../scenario/types.ts';
 import { formatProblem } from '../scenario/types.ts';
-import { fidelityIdsOf, MAX_FILE_BYTES } from '../scenario/validate.ts';
+import { describeChecks, fidelityIdsOf, MAX_FILE_BYTES } from '../scenario/validate.ts';
+import { scenarioJsonSchemaText } from '../scenario/schema.ts';
 import type { CliIo } from './main.ts';
 
 export const VALIDATE_USAGE = `Usage: pidlab validate PATH... [--run] [--quiet]
@@ -25,6 +26,8 @@ Options:
               exercise's reference solution against its goals
   --show      with --run, print what the terminal shows at each step
   --quiet     print only problems
+  --schema    print the JSON Schema of scenario.json (scenarios/schema/v1.json) and exit
+  --checks    list the checks a claim or goal may use, with their arguments, and exit
   -h, --help  show this help
 
 Exit status: 0 when every scenario is valid (and, with --run, every claim holds), 1 otherwise,
@@ -128,7 +131,13 @@ export function validateCommand(args: readonly string[], io: CliIo): number {
     } else if (a === '--run') run = true;
     else if (a === '--quiet' || a === '-q') quiet = true;
     else if (a === '--show') show = true;
-    else if (a.startsWith('-')) {
+    else if (a === '--schema') {
+      io.out(scenarioJsonSchemaText());
+      return 0;
+    } else if (a === '--checks') {
+      io.out(describeChecks() + '\n');
+      return 0;
+    } else if (a.startsWith('-')) {
       io.err(`pidlab validate: unknown option '${a}'\nTry 'pidlab validate --help'.\n`);
       return 2;
     } else paths.push(a);
@@ -164,11 +173,7 @@ export function validateCommand(args: readonly string[], io: CliIo): number {
       });
       let problems = [...result.problems];
       if (result.loaded && run)
-        problems = replayProblems(
-          result.loaded,
-          quiet ? undefined : (l) => io.out(l + '\n'),
-          show,
-        );
+        problems = replayProblems(result.loaded, quiet ? undefined : (l) => io.out(l + '\n'), show);
       for (const p of problems) io.out(formatProblem(p) + '\n');
       if (problems.length > 0) bad++;
       else if (!quiet) io.out(`${name}: ok${run ? ' (replayed, every claim holds)' : ''}\n`);

@@ -34,5 +34,7 @@ export function closest(word: string, known: readonly string[]): string | undefi
 /** "; did you mean 'x'?" or "; known: a, b, c". */
 export function hint(word: string, known: readonly string[]): string {
   const c = closest(word, known);
-  return c !== undefined ? `; did you mean '${c}'?` : `; known: ${known.join(', ')}`;
+  if (c !== undefined) return `; did you mean '${c}'?`;
+  const shown = known.slice(0, 12).join(', ');
+  return `; known: ${shown}${known.length > 12 ? `, ... (${known.length} in all)` : ''}`;
 }

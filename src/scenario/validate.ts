@@ -163,7 +163,7 @@ class Checker {
           return this.add(path, `too many entries: ${keys.length}, at most ${spec.maxEntries}`);
         for (const key of keys) {
           if (!new RegExp(spec.keyPattern).test(key))
-            this.add(join(path, key), `'${key}' is not ${spec.keyHelp}`);
+            this.add(`${path}["${key}"]`, `'${key}' is not ${spec.keyHelp}`);
           else this.value(v[key], spec.of, `${path}["${key}"]`);
         }
         return;
