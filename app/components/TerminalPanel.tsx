@@ -1,6 +1,15 @@
 import { useLabStore } from '../state/labStore.ts';
 import { TerminalPane } from '../terminal/TerminalPane.tsx';
 import { Panel } from './Panel.tsx';
+import type { LabMachine } from '../../src/lab/machine.ts';
+
+const machineKeys = new WeakMap<LabMachine, number>();
+let machineCount = 0;
+const machineKey = (m: LabMachine): number => {
+  let k = machineKeys.get(m);
+  if (k === undefined) machineKeys.set(m, (k = ++machineCount));
+  return k;
+};
 
 /**
  * The terminals of the lab machine as tabs ("pts/0", "pts/1", ...), each with its own root
@@ -11,6 +20,8 @@ export function TerminalPanel() {
   const active = useLabStore((s) => s.activeTty);
   const show = useLabStore((s) => s.showTerminal);
   const open = useLabStore((s) => s.openTerminal);
+  // A new machine (reset, a lesson's world) needs new terminal views attached to it.
+  const machine = useLabStore((s) => s.machine);
   return (
     <Panel id="terminal" title="Terminal">
       <div className="terminal-tabs" role="tablist" aria-label="Terminals">
@@ -40,7 +51,7 @@ export function TerminalPanel() {
       <div className="terminal-stack">
         {terminals.map((t) => (
           <div
-            key={t.tty}
+            key={`${machineKey(machine)}:${t.tty}`}
             id={`terminal-pane-${t.tty}`}
             role="tabpanel"
             aria-labelledby={`terminal-tab-${t.tty}`}

@@ -66,3 +66,18 @@ export function startClock(intervalMs = 25): () => void {
   }, intervalMs);
   return () => window.clearInterval(timer);
 }
+
+/**
+ * Starts over on a machine made by `create` — a lesson's world (files, pid_max) instead of the
+ * default host. Like `reset`, views see a new `machine` and a new version. (Added for the lesson
+ * panel; kept separate so the store's own actions stay as they are.)
+ */
+export function loadMachine(create: () => LabMachine): void {
+  const machine = create();
+  useLabStore.setState((s) => ({
+    machine,
+    terminals: [...machine.terminals()],
+    activeTty: machine.tty,
+    version: s.version + 1,
+  }));
+}
