@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { StepResult } from '../../src/scenario/run.ts';
 import type { Step } from '../../src/scenario/types.ts';
 import { Markdown } from './Markdown.tsx';
@@ -81,8 +82,11 @@ function Reveal({
 }) {
   const q = step.question;
   const right = q !== undefined && choice === q.answer;
+  const ref = useRef<HTMLElement>(null);
+  // Bring the answer into view when it appears (the panel scrolls, the page does not).
+  useEffect(() => ref.current?.scrollIntoView?.({ block: 'nearest' }), []);
   return (
-    <section className="reveal" aria-label="What happened">
+    <section ref={ref} className="reveal" aria-label="What happened">
       {q && (
         <div
           className={`reveal__verdict reveal__verdict--${right ? 'right' : 'wrong'}`}

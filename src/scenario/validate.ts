@@ -304,10 +304,49 @@ export function validateScenarioText(text: string, access: FolderAccess): Valida
     return { problems: c.problems };
   }
   c.value(raw, SCENARIO_SPEC, '');
+  fileChecks(raw, c, access);
   if (c.problems.length > 0) return { problems: c.problems };
   const s = raw as Scenario;
   semantic(s, c, access);
   return c.problems.length > 0 ? { problems: c.problems } : { problems: [], scenario: s };
+}
+
+/**
+ * The files a scenario names: checked even when other fields have problems, so a first run of
+ * the validator lists missing files too (every access is guarded: the shape is not known yet).
+ */
+function fileChecks(raw: unknown, c: Checker, access: FolderAccess): void {
+  if (!isRecord(raw)) return;
+  if (typeof raw.lesson === 'string') {
+    const lesson = access.read(raw.lesson);
+    if (lesson === undefined)
+      c.add('lesson', `file '${raw.lesson}' does not exist in ${access.folder}/`);
+    else if (lesson.length > MAX_FILE_BYTES)
+      c.add(
+        'lesson',
+        `'${raw.lesson}' is too large (${lesson.length} bytes, at most ${MAX_FILE_BYTES})`,
+      );
+  }
+  const world = raw.world;
+  const files = isRecord(world) && isRecord(world.files) ? world.files : {};
+  for (const [path, f] of Object.entries(files)) {
+    if (!isRecord(f)) continue;
+    const at = `world.files["${path}"]`;
+    if ((f.content === undefined) === (f.from === undefined)) {
+      c.add(
+        at,
+        `give exactly one of 'content' (the text) or 'from' (a file of the scenario folder)`,
+      );
+      continue;
+    }
+    if (typeof f.from === 'string') {
+      const t = access.read(f.from);
+      if (t === undefined)
+        c.add(`${at}.from`, `file '${f.from}' does not exist in ${access.folder}/`);
+      else if (t.length > MAX_FILE_BYTES)
+        c.add(`${at}.from`, `'${f.from}' is too large (${t.length} bytes)`);
+    }
+  }
 }
 
 function semantic(s: Scenario, c: Checker, access: FolderAccess): void {
@@ -315,14 +354,6 @@ function semantic(s: Scenario, c: Checker, access: FolderAccess): void {
     c.add(
       'id',
       `'${s.id}' differs from the folder name '${access.folder}'; rename one so they match`,
-    );
-  const lesson = access.read(s.lesson);
-  if (lesson === undefined)
-    c.add('lesson', `file '${s.lesson}' does not exist in ${access.folder}/`);
-  else if (lesson.length > MAX_FILE_BYTES)
-    c.add(
-      'lesson',
-      `'${s.lesson}' is too large (${lesson.length} bytes, at most ${MAX_FILE_BYTES})`,
     );
   const seen = new Set<string>();
   s.steps.forEach((step, i) => {
@@ -340,23 +371,6 @@ function semantic(s: Scenario, c: Checker, access: FolderAccess): void {
     if (ex.has(e.id)) c.add(`exercises[${i}].id`, `duplicate exercise id '${e.id}'`);
     ex.add(e.id);
   });
-  for (const [path, f] of Object.entries(s.world.files ?? {})) {
-    const at = `world.files["${path}"]`;
-    if ((f.content === undefined) === (f.from === undefined)) {
-      c.add(
-        at,
-        `give exactly one of 'content' (the text) or 'from' (a file of the scenario folder)`,
-      );
-      continue;
-    }
-    if (f.from !== undefined) {
-      const t = access.read(f.from);
-      if (t === undefined)
-        c.add(`${at}.from`, `file '${f.from}' does not exist in ${access.folder}/`);
-      else if (t.length > MAX_FILE_BYTES)
-        c.add(`${at}.from`, `'${f.from}' is too large (${t.length} bytes)`);
-    }
-  }
   if (access.fidelityIds)
     (s.fidelity ?? []).forEach((id, i) => {
       if (!access.fidelityIds!.has(id))
