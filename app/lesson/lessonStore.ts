@@ -72,7 +72,9 @@ export function runCurrentStep(): void {
   const lesson = findLesson(lessonId);
   const step = lesson?.scenario.steps[stepIndex];
   if (!lesson || !step) return;
-  const { machine, touch } = useLabStore.getState();
+  const { machine, touch, showTerminal } = useLabStore.getState();
+  // Steps type at the machine's first terminal: show it, so the learner sees them typed.
+  showTerminal(machine.tty);
   const result = runStep(machine, step);
   touch();
   useLessonStore.setState((s) => ({
