@@ -376,18 +376,23 @@ function semantic(s: Scenario, c: Checker, access: FolderAccess): void {
       if (!access.fidelityIds!.has(id))
         c.add(
           `fidelity[${i}]`,
-          `no fidelity case '${id}' (a line of fidelity/cases/*.sh, counted from 1, comments included)${hint(id, [...access.fidelityIds!])}`,
+          `no fidelity case '${id}' (FILE:N is the Nth case line of fidelity/cases/FILE.sh, comments and blank lines not counted)${hint(id, [...access.fidelityIds!])}`,
         );
     });
 }
 
-/** The fidelity case ids of case files: "FILE.sh:LINE" for each command line (not comments or blank lines). */
+/**
+ * The fidelity case ids of case files, as `fidelity/record.ts` numbers them: the file name
+ * without `.sh` and the case line's number among the file's case lines, from 1 (comments and
+ * blank lines are not cases): `02-orphans-and-signals:1`.
+ */
 export function fidelityIdsOf(files: Readonly<Record<string, string>>): Set<string> {
   const out = new Set<string>();
-  for (const [name, text] of Object.entries(files))
-    text.split('\n').forEach((line, i) => {
-      if (line.trim() !== '' && !line.trimStart().startsWith('#')) out.add(`${name}:${i + 1}`);
-    });
+  for (const [name, text] of Object.entries(files)) {
+    let n = 0;
+    for (const raw of text.split('\n'))
+      if (raw.trim() !== '' && !raw.startsWith('#')) out.add(`${name.replace(/\.sh$/, '')}:${++n}`);
+  }
   return out;
 }
 
