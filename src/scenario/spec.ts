@@ -204,7 +204,7 @@ export const SCENARIO_SPEC: Spec = {
           claims: opt({ kind: 'array', doc: 'checked after the step', maxItems: 20, of: claim }),
           why: opt({
             kind: 'array',
-            doc: 'trace event types whose explanations the reveal shows',
+            doc: 'trace event types whose explanations the reveal shows ("reparent", or "reap:sleep" for one command)',
             maxItems: 10,
             of: { kind: 'eventType', doc: 'a trace event type' },
           }),

@@ -47,6 +47,9 @@ type MissingEventType = Exclude<TraceEventType, (typeof EVENT_TYPES)[number]>;
 const _allEventTypes: MissingEventType extends never ? true : never = true;
 void _allEventTypes;
 
+/** A command name as the kernel keeps it (comm, at most 15 characters). */
+export const COMM_RE = /^[\w.+-]{1,15}$/;
+
 /** Size limits: a scenario is small data, never a dump. */
 export const MAX_SCENARIO_BYTES = 256 * 1024;
 export const MAX_FILE_BYTES = 256 * 1024;
@@ -137,12 +140,19 @@ class Checker {
             `${typeName(v)} is not one of ${spec.values.map((x) => `'${x}'`).join(', ')}${typeof v === 'string' ? hint(v, spec.values).replace(/; known:.*/, '') : ''}`,
           );
         return;
-      case 'eventType':
+      case 'eventType': {
         if (typeof v !== 'string')
           return this.add(path, `expected a trace event type, got ${typeName(v)}`);
-        if (!(EVENT_TYPES as readonly string[]).includes(v))
-          this.add(path, `unknown trace event type '${v}'${hint(v, EVENT_TYPES)}`);
+        const [type = '', comm] = v.split(':', 2);
+        if (!(EVENT_TYPES as readonly string[]).includes(type))
+          return this.add(path, `unknown trace event type '${type}'${hint(type, EVENT_TYPES)}`);
+        if (comm !== undefined && !COMM_RE.test(comm))
+          this.add(
+            path,
+            `'${comm}' is not a command name (1 to 15 letters, digits, '.', '_', '+' or '-'): write "${type}:sleep"`,
+          );
         return;
+      }
       case 'array':
         if (!Array.isArray(v))
           return this.add(path, `expected a list (${spec.doc}), got ${typeName(v)}`);
