@@ -282,3 +282,21 @@ export function startClock(intervalMs = 25): () => void {
   }, intervalMs);
   return () => window.clearInterval(timer);
 }
+
+/**
+ * Starts over on a machine made by `create` — a lesson's world (files, pid_max) instead of the
+ * default host — with a fresh history, as `reset` does for the default host. (Added for the
+ * lesson panel; kept separate so the store's own actions stay as they are.)
+ */
+export function loadMachine(create: () => LabMachine): void {
+  const state = useLabStore.getState();
+  state.script?.stop();
+  const history = new History({ create, restore: restoreLabMachine });
+  useLabStore.setState({
+    ...derive(history, null),
+    history,
+    version: state.version + 1,
+    playing: true,
+    script: null,
+  });
+}

@@ -18,12 +18,15 @@ const defaultIo: CliIo = {
 const COMMANDS: readonly { name: string; summary: string }[] = [
   { name: 'run', summary: 'type a script at a simulated root prompt; print the transcript' },
   { name: 'shell', summary: 'open the lab shell on a simulated host in this terminal' },
+  {
+    name: 'validate',
+    summary: 'check scenario folders (lessons and exercises); --run replays them',
+  },
 ];
 
 /** Commands that are planned but not implemented yet. */
 const PLANNED_COMMANDS: readonly { name: string; summary: string }[] = [
   { name: 'grade', summary: 'grade a lesson attempt' },
-  { name: 'validate', summary: 'check scenario files' },
 ];
 
 export function readVersion(): string {
@@ -86,6 +89,10 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
   if (first === 'shell') {
     const { shellCommand } = await import('./shell.ts');
     return await shellCommand(argv.slice(1), io);
+  }
+  if (first === 'validate') {
+    const { validateCommand } = await import('./validate.ts');
+    return validateCommand(argv.slice(1), io);
   }
   if (PLANNED_COMMANDS.some((c) => c.name === first)) {
     io.err(
