@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Header } from './components/Header.tsx';
-import { LessonPanel } from './components/LessonPanel.tsx';
 import { LinkProblems } from './components/LinkProblems.tsx';
+import { Panel } from './components/Panel.tsx';
 import { ProcessTreePanel } from './components/ProcessTreePanel.tsx';
 import { TerminalPanel } from './components/TerminalPanel.tsx';
 import { TimelinePanel } from './components/TimelinePanel.tsx';
@@ -10,6 +10,12 @@ import { startClock } from './state/labStore.ts';
 import { watchSystemTheme, useUiStore } from './state/uiStore.ts';
 import { applyUrl, startUrlSync } from './state/urlSync.ts';
 import { useShortcuts } from './timeline/useShortcuts.ts';
+
+// The lessons (their texts, the scenario checks and the machines they start from, with the
+// container runtimes) are a chunk of their own, fetched at once but after the first paint, so
+// the terminal does not wait for them. Loaded in every mode: the stage demo types their steps.
+const lessonPanelModule = import('./components/LessonPanel.tsx');
+const LessonPanel = lazy(() => lessonPanelModule.then((m) => ({ default: m.LessonPanel })));
 
 const HelpOverlay = lazy(() =>
   import('./components/HelpOverlay.tsx').then((m) => ({ default: m.HelpOverlay })),
@@ -48,7 +54,11 @@ export function App() {
       {mode === 'normal' ? <Header onHelp={() => setHelp(true)} /> : null}
       <LinkProblems />
       <main className={`lab lab--${mode}`} id="main">
-        {mode === 'normal' ? <LessonPanel /> : null}
+        {mode === 'normal' ? (
+          <Suspense fallback={<LessonsLoading />}>
+            <LessonPanel />
+          </Suspense>
+        ) : null}
         <ProcessTreePanel />
         <TerminalPanel />
         {mode === 'normal' ? <TimelinePanel /> : null}
@@ -61,6 +71,14 @@ export function App() {
         </Suspense>
       ) : null}
     </div>
+  );
+}
+
+function LessonsLoading() {
+  return (
+    <Panel id="lesson" title="Lesson">
+      <p className="empty-state__hint">Loading the lessons…</p>
+    </Panel>
   );
 }
 

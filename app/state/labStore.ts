@@ -291,7 +291,7 @@ export function startClock(intervalMs = 25): () => void {
 export function loadMachine(create: () => LabMachine): void {
   const state = useLabStore.getState();
   state.script?.stop();
-  const history = new History({ create, restore: restoreLabMachine });
+  const history = new History({ create, restore: restorePageMachine });
   useLabStore.setState({
     ...derive(history, null),
     history,
