@@ -437,6 +437,47 @@ export const CHECKS: readonly CheckSpec[] = [
       };
     },
   },
+  {
+    // Added for graded exercises (issue #9): a learner types `docker stop` whenever they like,
+    // so the time that matters is from that command to the container's exit, not from the
+    // start of the exercise.
+    name: 'stopTook',
+    doc: 'the last `docker stop` of the container took at most (and, with "after", at least) so many seconds, from the command to the container’s exit',
+    params: {
+      container: { type: 'string', required: true, doc: 'its name or id' },
+      seconds: { type: 'number', required: true, doc: 'at most this many seconds' },
+      after: { type: 'number', doc: 'at least this many seconds' },
+    },
+    run: (ctx, args) => {
+      const name = String(args.container);
+      const k = ctx.machine.kernel;
+      const c = findContainer(k.sys(k.hostInit), name);
+      if (!c) return { pass: false, actual: `there is no container '${name}'` };
+      if (c.state.Status !== 'exited')
+        return { pass: false, actual: `container '${name}' is ${c.state.Status}` };
+      const stops = stepEvents(ctx).filter(
+        (e) =>
+          e.type === 'exec' &&
+          e.argv[0]?.split('/').pop() === 'docker' &&
+          e.argv.includes('stop') &&
+          (e.argv.includes(c.config.name) || e.argv.includes(c.config.id)) &&
+          e.t <= c.state.FinishedAt,
+      );
+      const last = stops.at(-1);
+      if (!last)
+        return {
+          pass: false,
+          actual: `container '${name}' exited with ${c.state.ExitCode} without a docker stop`,
+        };
+      const took = (c.state.FinishedAt - last.t) / 1e6;
+      const ok =
+        took <= Number(args.seconds) && (args.after === undefined || took >= Number(args.after));
+      return {
+        pass: ok,
+        actual: `docker stop ${name} took ${took.toFixed(2)} s (exit code ${c.state.ExitCode})`,
+      };
+    },
+  },
 ];
 
 export const CHECK_NAMES: readonly string[] = CHECKS.map((c) => c.name);

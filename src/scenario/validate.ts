@@ -12,6 +12,7 @@ import type { Spec } from './spec.ts';
 import { hint } from './suggest.ts';
 import type { Problem, Scenario } from './types.ts';
 import { SCHEMA_VERSION } from './types.ts';
+import { variableProblems } from '../grading/variants.ts';
 
 /** Every trace event type a step's `why` may name. */
 export const EVENT_TYPES = [
@@ -371,6 +372,8 @@ function semantic(s: Scenario, c: Checker, access: FolderAccess): void {
     if (ex.has(e.id)) c.add(`exercises[${i}].id`, `duplicate exercise id '${e.id}'`);
     ex.add(e.id);
   });
+  // Exercise variants (issue #9): every {{name}} must be a declared variable.
+  for (const p of variableProblems(s.exercises ?? [], '')) c.add(p.field, p.message);
   if (access.fidelityIds)
     (s.fidelity ?? []).forEach((id, i) => {
       if (!access.fidelityIds!.has(id))
