@@ -9,8 +9,17 @@
  * and the exercise (`seedFor`), so an instructor can recompute it, and a result whose seed was
  * changed (to borrow a friend's instance and answers) is rejected by the grader.
  */
-import type { Claim, Exercise, LoadedScenario, Problem } from '../scenario/types.ts';
+import type { Claim, Exercise, LoadedScenario, Problem, Scenario } from '../scenario/types.ts';
+import { checkSpec } from '../scenario/checks.ts';
 import { hint } from '../scenario/suggest.ts';
+
+/** A numeric check argument given as a variable: exactly "{{name}}". */
+export const VARIABLE_REF = /^\{\{[A-Za-z0-9_]+\}\}$/;
+
+const numericParam = (check: string, arg: string): 'integer' | 'number' | undefined => {
+  const t = checkSpec(check)?.params[arg]?.type;
+  return t === 'integer' || t === 'number' ? t : undefined;
+};
 
 /** FNV-1a, 32 bits, over the UTF-16 code units of `text` (deterministic, fast, not a MAC). */
 export function fnv1a(text: string, h = 0x811c9dc5): number {
@@ -67,7 +76,12 @@ export function substitute(text: string, values: Readonly<Record<string, string>
 function substituteClaim(c: Claim, values: Readonly<Record<string, string>>): Claim {
   const args: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(c.args ?? {}))
-    args[k] = typeof v === 'string' ? substitute(v, values) : v;
+    args[k] =
+      typeof v !== 'string'
+        ? v
+        : numericParam(c.check, k)
+          ? Number(substitute(v, values))
+          : substitute(v, values);
   return { ...c, ...(c.args ? { args } : {}), text: substitute(c.text, values) };
 }
 
@@ -104,14 +118,25 @@ export function instantiate(
   };
   const files = { ...loaded.files };
   for (const [path, f] of Object.entries(exercise.files ?? {}))
-    files[path] = { content: s(f.content), mode: parseInt(f.mode ?? '0644', 8) };
+    files[s(path)] = { content: s(f.content), mode: parseInt(f.mode ?? '0644', 8) };
   return { loaded: { ...loaded, files }, exercise: ex, seed, values };
 }
 
 /** Every `{{name}}` an exercise uses must be one of its variables. */
-export function variableProblems(exercises: readonly Exercise[], file: string): Problem[] {
+export function variableProblems(scenario: Scenario, file: string): Problem[] {
   const out: Problem[] = [];
-  exercises.forEach((e, i) => {
+  scenario.steps.forEach((st, i) =>
+    (st.claims ?? []).forEach((c, j) => {
+      for (const [k, v] of Object.entries(c.args ?? {}))
+        if (typeof v === 'string' && numericParam(c.check, k))
+          out.push({
+            file,
+            field: `steps[${i}].claims[${j}].args.${k}`,
+            message: `a variable ('${v}') stands for a number only in an exercise; a step needs the number itself`,
+          });
+    }),
+  );
+  (scenario.exercises ?? []).forEach((e, i) => {
     const known = Object.keys(e.variables ?? {});
     const look = (text: string, field: string): void => {
       for (const m of text.matchAll(REF)) {
@@ -129,8 +154,24 @@ export function variableProblems(exercises: readonly Exercise[], file: string): 
     };
     const claim = (c: Claim, at: string): void => {
       look(c.text, `${at}.text`);
-      for (const [k, v] of Object.entries(c.args ?? {}))
-        if (typeof v === 'string') look(v, `${at}.args.${k}`);
+      for (const [k, v] of Object.entries(c.args ?? {})) {
+        if (typeof v !== 'string') continue;
+        look(v, `${at}.args.${k}`);
+        const type = numericParam(c.check, k);
+        const name = /^\{\{([A-Za-z0-9_]+)\}\}$/.exec(v)?.[1];
+        const choices = name !== undefined ? e.variables?.[name]?.choices : undefined;
+        if (type && choices) {
+          const bad = choices.filter((x) =>
+            type === 'integer' ? !/^[0-9]+$/.test(x) : !/^[0-9]+(\.[0-9]+)?$/.test(x),
+          );
+          if (bad.length > 0)
+            out.push({
+              file,
+              field: `exercises[${i}].variables.${name}.choices`,
+              message: `'${bad[0]}' is not ${type === 'integer' ? 'a whole number' : 'a number'}, but {{${name}}} is used as ${at}.args.${k}`,
+            });
+        }
+      }
     };
     look(e.text, 'text');
     e.goals.forEach((g, j) => claim(g, `goals[${j}]`));
@@ -140,8 +181,33 @@ export function variableProblems(exercises: readonly Exercise[], file: string): 
       claim(h.when, `adaptiveHints[${j}].when`);
       look(h.hint, `adaptiveHints[${j}].hint`);
     });
-    for (const [path, f] of Object.entries(e.files ?? {}))
+    for (const [path, f] of Object.entries(e.files ?? {})) {
+      look(path, `files["${path}"]`);
       look(f.content, `files["${path}"].content`);
+    }
   });
+  return out;
+}
+
+/**
+ * Instances that between them draw every choice of every variable (up to `max`), for checking
+ * that the reference solution works in each variant: seeds 0, 1, 2, ... until every value has
+ * appeared. An exercise without variables has one instance.
+ */
+export function coveringInstances(
+  loaded: LoadedScenario,
+  exercise: Exercise,
+  max = 8,
+): ExerciseInstance[] {
+  const vars = Object.entries(exercise.variables ?? {});
+  const missing = new Set(vars.flatMap(([n, v]) => v.choices.map((c) => `${n}=${c}`)));
+  const out: ExerciseInstance[] = [instantiate(loaded, exercise, 0)];
+  for (const [n, v] of Object.entries(out[0]!.values)) missing.delete(`${n}=${v}`);
+  for (let seed = 1; missing.size > 0 && out.length < max && seed < 10_000; seed++) {
+    const values = drawValues(exercise, seed);
+    if (!Object.entries(values).some(([n, v]) => missing.has(`${n}=${v}`))) continue;
+    for (const [n, v] of Object.entries(values)) missing.delete(`${n}=${v}`);
+    out.push(instantiate(loaded, exercise, seed));
+  }
   return out;
 }

@@ -284,9 +284,9 @@ export const SCENARIO_SPEC: Spec = {
           }),
           files: opt({
             kind: 'map',
-            doc: 'files added to the world for this exercise ({{name}} is replaced)',
-            keyPattern: ABS_PATH,
-            keyHelp: 'an absolute path such as "/app/child.sh"',
+            doc: 'files added to the world for this exercise ({{name}} is replaced, in paths too; a later entry replaces an earlier one)',
+            keyPattern: '^/(?!.*\\.\\.)[A-Za-z0-9._/{}-]{1,300}$',
+            keyHelp: 'an absolute path such as "/app/child.sh" or "/app/svc-{{leaky}}.js"',
             of: {
               kind: 'object',
               doc: 'a file of the lab machine',

@@ -12,7 +12,7 @@ import type { Spec } from './spec.ts';
 import { hint } from './suggest.ts';
 import type { Problem, Scenario } from './types.ts';
 import { SCHEMA_VERSION } from './types.ts';
-import { variableProblems } from '../grading/variants.ts';
+import { VARIABLE_REF, variableProblems } from '../grading/variants.ts';
 
 /** Every trace event type a step's `why` may name. */
 export const EVENT_TYPES = [
@@ -240,6 +240,14 @@ class Checker {
 }
 
 function paramProblem(v: unknown, p: ParamSpec): string | undefined {
+  // An exercise variable ("{{grace}}") may stand for a number: src/grading/variants.ts checks
+  // that it is declared, that every choice is a number, and that only exercises use it.
+  if (
+    (p.type === 'integer' || p.type === 'number') &&
+    typeof v === 'string' &&
+    VARIABLE_REF.test(v)
+  )
+    return undefined;
   switch (p.type) {
     case 'string':
       return typeof v === 'string' && v !== ''
@@ -373,7 +381,7 @@ function semantic(s: Scenario, c: Checker, access: FolderAccess): void {
     ex.add(e.id);
   });
   // Exercise variants (issue #9): every {{name}} must be a declared variable.
-  for (const p of variableProblems(s.exercises ?? [], '')) c.add(p.field, p.message);
+  for (const p of variableProblems(s, '')) c.add(p.field, p.message);
   if (access.fidelityIds)
     (s.fidelity ?? []).forEach((id, i) => {
       if (!access.fidelityIds!.has(id))
