@@ -1,12 +1,14 @@
 import { useEffect } from 'react';
 import { Header } from './components/Header.tsx';
 import { LessonPanel } from './components/LessonPanel.tsx';
+import { ExercisePanel } from './exercise/ExercisePanel.tsx';
 import { ProcessTreePanel } from './components/ProcessTreePanel.tsx';
 import { TerminalPanel } from './components/TerminalPanel.tsx';
 import { startClock } from './state/labStore.ts';
-import { watchSystemTheme } from './state/uiStore.ts';
+import { useUiStore, watchSystemTheme } from './state/uiStore.ts';
 
 export function App() {
+  const panel = useUiStore((s) => s.panel);
   useEffect(() => watchSystemTheme(), []);
   // Virtual time follows the wall clock while the page is open.
   useEffect(() => startClock(), []);
@@ -15,7 +17,7 @@ export function App() {
     <div className="app">
       <Header />
       <main className="lab" id="main">
-        <LessonPanel />
+        {panel === 'exercises' ? <ExercisePanel /> : <LessonPanel />}
         <ProcessTreePanel />
         <TerminalPanel />
       </main>

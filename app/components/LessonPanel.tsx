@@ -16,6 +16,7 @@ import {
 } from '../lesson/lessonStore.ts';
 import { formatProblem } from '../../src/scenario/types.ts';
 import { Panel } from './Panel.tsx';
+import { ExercisesButton, ProgressNotice } from '../exercise/ExercisePanel.tsx';
 import '../lesson/lesson.css';
 
 function Welcome() {
@@ -87,7 +88,9 @@ export function LessonPanel() {
               void loadPickedFiles(files);
             }}
           />
+          <ExercisesButton />
         </div>
+        <ProgressNotice />
         {loadProblems.length > 0 && (
           <div className="lesson__problems" role="alert">
             <strong>The scenario was not loaded:</strong>

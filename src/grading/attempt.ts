@@ -7,7 +7,7 @@
 import type { LabMachine } from '../lab/machine.ts';
 import type { Exercise, LoadedScenario } from '../scenario/types.ts';
 import type { ExerciseRecord, HelpTaken, RecordedCheck } from './result.ts';
-import { reactingHint, startExercise } from './session.ts';
+import { applyActions, reactingHint, startExercise } from './session.ts';
 import type { CheckOutcome, Recorder } from './session.ts';
 import { instantiate, seedFor } from './variants.ts';
 import type { ExerciseInstance } from './variants.ts';
@@ -88,6 +88,34 @@ export class Attempt {
     }
     this.shown.push(rung);
     return rung;
+  }
+
+  /**
+   * Continues a saved attempt (after a page reload): gives the fresh machine the recorded
+   * inputs again — so they are recorded again — and restores the checks and the help taken.
+   * Returns why the record could not be resumed (then the attempt starts over).
+   */
+  resume(record: ExerciseRecord): string | undefined {
+    if (record.seed !== this.instance.seed) return 'the saved attempt is for another learner';
+    const error = applyActions(this.machine, record.actions, () => {
+      this.check();
+    });
+    if (error !== undefined) return error;
+    this.hintsShown = Math.min(record.help.hints, this.exercise.hints.length);
+    this.reacting = record.help.reactingHint;
+    this.solutionShown = record.help.solution;
+    for (let i = 0; i < this.hintsShown; i++)
+      this.shown.push({ kind: 'hint', text: this.exercise.hints[i]! });
+    if (this.reacting !== null) {
+      const h = this.exercise.adaptiveHints?.[this.reacting];
+      this.shown.push({
+        kind: 'reacting',
+        index: this.reacting,
+        text: h ? h.hint.replace(/\{found\}/g, '…') : NO_REACTING_HINT,
+      });
+    }
+    if (this.solutionShown) this.shown.push({ kind: 'solution', lines: this.exercise.solution });
+    return undefined;
   }
 
   get help(): HelpTaken {

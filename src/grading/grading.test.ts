@@ -482,6 +482,45 @@ describe('replay matches the page, however its clock slices time', () => {
   });
 });
 
+describe('resuming a saved attempt (a page reload)', () => {
+  it('replays the recorded inputs into a new attempt, which records them again', () => {
+    const a = attempt('04-signals-and-pid-1', 'fast-stop', [
+      'docker run -d --name quick node:20 node /app/app-nohandler.js',
+    ]);
+    a.check();
+    a.nextHelp();
+    const saved = a.record();
+    const l = lesson('04-signals-and-pid-1');
+    const b = new Attempt(
+      l,
+      l.scenario.exercises!.find((e) => e.id === 'fast-stop')!,
+      'w1',
+      'ada',
+    );
+    expect(b.resume(saved)).toBeUndefined();
+    expect(b.record()).toEqual(saved);
+    expect(b.machine.kernel.now).toBe(saved.actions.at(-1)!.t);
+    // ...and goes on from there: the result still grades.
+    type(b, [
+      'docker rm -f quick',
+      'docker run -d --init --name quick node:20 node /app/app-nohandler.js',
+      'docker stop quick',
+    ]);
+    b.check();
+    expect(grade(makeResult('ada', 'w1', [b.record()])).exercises[0]).toMatchObject({
+      verdict: 'confirmed',
+      earned: 'passed',
+    });
+    const other = new Attempt(
+      l,
+      l.scenario.exercises!.find((e) => e.id === 'fast-stop')!,
+      'w1',
+      'bob',
+    );
+    expect(other.resume(saved)).toBe('the saved attempt is for another learner');
+  });
+});
+
 describe('variants', () => {
   const l = lesson('03-zombies');
   const ex = l.scenario.exercises!.find((e) => e.id === 'who-leaks')!;

@@ -177,57 +177,66 @@ export interface ReplayResult {
   readonly error?: string;
 }
 
-/** Builds the instance's machine and gives it `actions` at their virtual times. */
-export function replay(instance: ExerciseInstance, actions: readonly Action[]): ReplayResult {
-  const machine = createScenarioMachine(instance.loaded);
+/**
+ * Gives `machine` the `actions` at their virtual times, checking each against the limits;
+ * `onCheck` runs at each "check". Returns why an action could not be given, if one could not.
+ */
+export function applyActions(
+  machine: LabMachine,
+  actions: readonly Action[],
+  onCheck: () => void,
+): string | undefined {
   const k = machine.kernel;
-  const checks: CheckOutcome[] = [];
-  const fail = (i: number, why: string): ReplayResult => ({
-    checks,
-    error: `actions[${i}]: ${why}`,
-  });
   if (actions.length > LIMITS.actions)
-    return {
-      checks,
-      error: `${actions.length} actions, more than the ${LIMITS.actions} a replay takes`,
-    };
-  let last = 0;
+    return `${actions.length} actions, more than the ${LIMITS.actions} a replay takes`;
+  let last = k.now;
+  const known = (tty: number): boolean => machine.terminals().some((t) => t.tty === tty);
   for (let i = 0; i < actions.length; i++) {
     const a = actions[i]!;
+    const fail = (why: string): string => `actions[${i}]: ${why}`;
     if (!Number.isSafeInteger(a.t) || a.t < last)
-      return fail(i, `time ${a.t} µs is before the previous action's ${last} µs`);
-    if (a.t > LIMITS.time) return fail(i, `time ${a.t} µs is past the ${LIMITS.time} µs limit`);
+      return fail(`time ${a.t} µs is before the previous action's ${last} µs`);
+    if (a.t > LIMITS.time) return fail(`time ${a.t} µs is past the ${LIMITS.time} µs limit`);
     last = a.t;
     k.runUntil(a.t);
-    if (k.now !== a.t) return fail(i, `the machine could not reach ${a.t} µs (it panicked)`);
-    const known = (tty: number): boolean => machine.terminals().some((t) => t.tty === tty);
+    if (k.now !== a.t) return fail(`the machine could not reach ${a.t} µs (it panicked)`);
     switch (a.kind) {
       case 'keys':
-        if (!known(a.tty)) return fail(i, `no terminal ${a.tty}`);
-        if (a.data.length > LIMITS.keys) return fail(i, `more than ${LIMITS.keys} characters`);
-        if (!machine.shellAlive(a.tty)) return fail(i, `terminal ${a.tty} has no shell to type at`);
+        if (!known(a.tty)) return fail(`no terminal ${a.tty}`);
+        if (a.data.length > LIMITS.keys) return fail(`more than ${LIMITS.keys} characters`);
+        if (!machine.shellAlive(a.tty)) return fail(`terminal ${a.tty} has no shell to type at`);
         machine.type(a.data, a.tty);
         break;
       case 'open':
         if (machine.terminals().length >= LIMITS.terminals)
-          return fail(i, `more than ${LIMITS.terminals} terminals`);
+          return fail(`more than ${LIMITS.terminals} terminals`);
         machine.openTerminal();
         break;
       case 'relogin':
-        if (!known(a.tty)) return fail(i, `no terminal ${a.tty}`);
-        if (machine.shellAlive(a.tty)) return fail(i, `terminal ${a.tty} still has its shell`);
+        if (!known(a.tty)) return fail(`no terminal ${a.tty}`);
+        if (machine.shellAlive(a.tty)) return fail(`terminal ${a.tty} still has its shell`);
         machine.relogin(a.tty);
         break;
       case 'resize':
-        if (!known(a.tty)) return fail(i, `no terminal ${a.tty}`);
+        if (!known(a.tty)) return fail(`no terminal ${a.tty}`);
         if (!(a.cols >= 10 && a.cols <= 500 && a.rows >= 2 && a.rows <= 200))
-          return fail(i, `window size ${a.cols}x${a.rows} is outside 10x2..500x200`);
+          return fail(`window size ${a.cols}x${a.rows} is outside 10x2..500x200`);
         k.resizeTty(a.tty, a.cols, a.rows);
         break;
       case 'check':
-        checks.push(checkGoals(machine, instance.exercise));
+        onCheck();
         break;
     }
   }
-  return { checks };
+  return undefined;
+}
+
+/** Builds the instance's machine and gives it `actions` at their virtual times. */
+export function replay(instance: ExerciseInstance, actions: readonly Action[]): ReplayResult {
+  const machine = createScenarioMachine(instance.loaded);
+  const checks: CheckOutcome[] = [];
+  const error = applyActions(machine, actions, () =>
+    checks.push(checkGoals(machine, instance.exercise)),
+  );
+  return error === undefined ? { checks } : { checks, error };
 }
