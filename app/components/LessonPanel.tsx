@@ -47,6 +47,7 @@ export function LessonPanel() {
   const loadProblems = useLessonStore((s) => s.loadProblems);
   const choices = useLessonStore((s) => s.choices);
   const results = useLessonStore((s) => s.results);
+  const startedFor = useLessonStore((s) => s.startedFor);
   const pickerId = useId();
   const fileId = useId();
 
@@ -120,6 +121,15 @@ export function LessonPanel() {
             <h3 className="lesson__title">
               {s.order}. {s.title}
             </h3>
+            {startedFor !== s.id && (
+              <p className="lesson__notice" role="note">
+                The lab is not running this lesson's machine (it was opened from a link or another
+                view).{' '}
+                <button type="button" className="button" onClick={() => startLesson(s.id)}>
+                  Start the lesson
+                </button>
+              </p>
+            )}
             <details className="lesson__intro" open={stepIndex === 0}>
               <summary>About this lesson</summary>
               <Markdown text={lesson.lessonText.replace(/^# .*\n/, '')} />

@@ -84,7 +84,10 @@ function Reveal({
   const right = q !== undefined && choice === q.answer;
   const ref = useRef<HTMLElement>(null);
   // Bring the answer into view when it appears (the panel scrolls, the page does not).
-  useEffect(() => ref.current?.scrollIntoView?.({ block: 'nearest' }), []);
+  useEffect(() => {
+    // (Newer Chromium returns a promise from scrollIntoView: never hand it to React as a cleanup.)
+    void ref.current?.scrollIntoView?.({ block: 'nearest' });
+  }, []);
   return (
     <section ref={ref} className="reveal" aria-label="What happened">
       {q && (

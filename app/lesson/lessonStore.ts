@@ -21,6 +21,8 @@ interface LessonState {
   /** `${lessonId}:${step}` → the answer chosen before running. */
   readonly choices: Readonly<Record<string, number>>;
   readonly results: Readonly<Record<string, StepResult>>;
+  /** The lesson whose world the lab machine was last started from (null: the default host). */
+  readonly startedFor: string | null;
 }
 
 export const useLessonStore = create<LessonState>()(() => ({
@@ -28,6 +30,7 @@ export const useLessonStore = create<LessonState>()(() => ({
   loadProblems: [],
   choices: {},
   results: {},
+  startedFor: null,
 }));
 
 export const stepKey = (lessonId: string, step: number): string => `${lessonId}:${step}`;
@@ -57,6 +60,7 @@ export function startLesson(id: string | null): void {
     results: Object.fromEntries(Object.entries(s.results).filter(([k]) => !k.startsWith(prefix))),
   }));
   loadMachine(() => createScenarioMachine(lesson));
+  useLessonStore.setState({ startedFor: lesson.scenario.id });
   useUiStore.getState().setLesson(lesson.scenario.id, 0);
 }
 
@@ -72,7 +76,9 @@ export function runCurrentStep(): void {
   const lesson = findLesson(lessonId);
   const step = lesson?.scenario.steps[stepIndex];
   if (!lesson || !step) return;
-  const { machine, touch } = useLabStore.getState();
+  const { machine, touch, showTerminal } = useLabStore.getState();
+  // Steps type at the machine's first terminal: show it, so the learner sees them typed.
+  showTerminal(machine.tty);
   const result = runStep(machine, step);
   touch();
   useLessonStore.setState((s) => ({

@@ -5,7 +5,7 @@
  * the tests and exercise grading all run steps through here, so they cannot disagree.
  */
 import { explainEvent } from '../kernel-sim/index.ts';
-import type { Micros, TraceEvent } from '../kernel-sim/index.ts';
+import type { Micros, TaskRef, TraceEvent } from '../kernel-sim/index.ts';
 import type { LabMachine } from '../lab/machine.ts';
 import { runScript } from '../lab/script.ts';
 import { createLabMachine } from '../lab/world.ts';
@@ -18,7 +18,7 @@ import type { Claim, LoadedScenario, Step } from './types.ts';
 export const STEP_PROMPT_LIMIT: Micros = 120 * 1_000_000;
 
 /** The most "why" explanations one step's reveal lists per event type. */
-export const WHY_LIMIT = 6;
+export const WHY_LIMIT = 4;
 
 /** A fresh machine in the scenario's world: the default lab host plus its files and settings. */
 export function createScenarioMachine(loaded: LoadedScenario): LabMachine {
@@ -67,15 +67,82 @@ export function checkClaims(claims: readonly Claim[], ctx: CheckContext): ClaimR
   });
 }
 
-function whyOf(events: readonly TraceEvent[], types: readonly string[]): WhyItem[] {
+/**
+ * The processes of the container engine's own plumbing (the docker CLI, the daemons, the shim):
+ * their forks, exits and reaps are real, but not what a lesson is about, so the reveal's "why"
+ * leaves them out. (comm is at most 15 characters, as in Linux.)
+ */
+const ENGINE_COMMS: ReadonlySet<string> = new Set([
+  'docker',
+  'dockerd',
+  'containerd',
+  'containerd-shim',
+  'runc',
+]);
+
+/** The processes an event is about. */
+function actorsOf(e: TraceEvent): TaskRef[] {
+  switch (e.type) {
+    case 'reparent':
+      return [e.task, e.from];
+    case 'zombie':
+      return [e.task];
+    case 'reap':
+      return [e.task];
+    case 'signal':
+      return [e.task];
+    case 'fork':
+      return [e.parent, e.task];
+    case 'fork-failed':
+      return [e.parent];
+    case 'kill':
+      return [e.from];
+    case 'ns-zap':
+    case 'ns-empty':
+      return [e.init];
+    case 'ns-create':
+    case 'ns-setns':
+      return [e.by];
+    default:
+      return 'task' in e ? [e.task] : [];
+  }
+}
+
+/**
+ * The events of the given types worth explaining, at most WHY_LIMIT per type: not the engine's
+ * plumbing, and for zombies, those still zombies at the end of the step first (a zombie reaped a
+ * moment later is the normal life of every process).
+ */
+function whyOf(
+  machine: LabMachine,
+  events: readonly TraceEvent[],
+  types: readonly string[],
+): WhyItem[] {
+  const k = machine.kernel;
   const out: WhyItem[] = [];
-  for (const type of types) {
-    let n = 0;
-    for (const e of events) {
-      if (e.type !== type) continue;
-      if (++n > WHY_LIMIT) break;
+  for (const item of types) {
+    const [type, comm] = item.split(':', 2);
+    let chosen = events.filter((e) => {
+      if (e.type !== type) return false;
+      const actors = actorsOf(e);
+      if (actors.some((a) => ENGINE_COMMS.has(a.comm))) return false;
+      return comm === undefined || actors[0]?.comm === comm;
+    });
+    if (type === 'zombie') {
+      const lasting = chosen.filter(
+        (e) => k.taskRecord((e as { task: TaskRef }).task.id)?.runState === 'zombie',
+      );
+      if (lasting.length > 0) chosen = lasting;
+    }
+    for (const e of chosen.slice(0, WHY_LIMIT)) {
       const x = explainEvent(e);
-      out.push({ type, time: e.t, summary: x.summary, rule: x.rule.text, source: x.rule.source });
+      out.push({
+        type: e.type,
+        time: e.t,
+        summary: x.summary,
+        rule: x.rule.text,
+        source: x.rule.source,
+      });
     }
   }
   return out.sort((a, b) => a.time - b.time);
@@ -105,7 +172,7 @@ export function runLines(
     output,
     finished,
     claims: checkClaims(claims, ctx),
-    why: whyOf(machine.kernel.trace.slice(since), why),
+    why: whyOf(machine, machine.kernel.trace.slice(since), why),
     seconds: (machine.kernel.now - stepStart) / 1e6,
   };
 }

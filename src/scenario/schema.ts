@@ -85,7 +85,11 @@ function toSchema(spec: Spec): Json {
     case 'enum':
       return { enum: spec.values, description: spec.doc };
     case 'eventType':
-      return { enum: EVENT_TYPES, description: spec.doc };
+      return {
+        type: 'string',
+        description: `${spec.doc}, optionally with a command name ("reap:sleep")`,
+        pattern: `^(${EVENT_TYPES.join('|')})(:[\\w.+-]{1,15})?$`,
+      };
     case 'array':
       return {
         type: 'array',

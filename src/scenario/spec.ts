@@ -88,7 +88,7 @@ const claim: Spec = { kind: 'claim', doc: 'a claim: a named check with typed arg
 
 export const REL_PATH = '^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$';
 export const ABS_PATH = '^/(?!.*\\.\\.)[A-Za-z0-9._/-]{1,300}$';
-export const FIDELITY_ID = '^[0-9]{2}-[a-z0-9-]+\\.sh:[1-9][0-9]{0,3}$';
+export const FIDELITY_ID = '^[0-9]{2}-[a-z0-9-]+:[1-9][0-9]{0,3}$';
 
 const worldFile: Spec = {
   kind: 'object',
@@ -204,7 +204,7 @@ export const SCENARIO_SPEC: Spec = {
           claims: opt({ kind: 'array', doc: 'checked after the step', maxItems: 20, of: claim }),
           why: opt({
             kind: 'array',
-            doc: 'trace event types whose explanations the reveal shows',
+            doc: 'trace event types whose explanations the reveal shows ("reparent", or "reap:sleep" for one command)',
             maxItems: 10,
             of: { kind: 'eventType', doc: 'a trace event type' },
           }),
@@ -347,9 +347,10 @@ export const SCENARIO_SPEC: Spec = {
       maxItems: 20,
       of: {
         kind: 'string',
-        doc: 'FILE.sh:LINE',
+        doc: 'FILE:N, the Nth case line of fidelity/cases/FILE.sh',
         pattern: FIDELITY_ID,
-        patternHelp: 'a case file and line such as "02-orphans-and-signals.sh:1"',
+        patternHelp:
+          'a case id such as "02-orphans-and-signals:1" (the first case line of 02-orphans-and-signals.sh)',
         maxLength: 80,
       },
     }),

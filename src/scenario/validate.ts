@@ -48,6 +48,9 @@ type MissingEventType = Exclude<TraceEventType, (typeof EVENT_TYPES)[number]>;
 const _allEventTypes: MissingEventType extends never ? true : never = true;
 void _allEventTypes;
 
+/** A command name as the kernel keeps it (comm, at most 15 characters). */
+export const COMM_RE = /^[\w.+-]{1,15}$/;
+
 /** Size limits: a scenario is small data, never a dump. */
 export const MAX_SCENARIO_BYTES = 256 * 1024;
 export const MAX_FILE_BYTES = 256 * 1024;
@@ -138,12 +141,19 @@ class Checker {
             `${typeName(v)} is not one of ${spec.values.map((x) => `'${x}'`).join(', ')}${typeof v === 'string' ? hint(v, spec.values).replace(/; known:.*/, '') : ''}`,
           );
         return;
-      case 'eventType':
+      case 'eventType': {
         if (typeof v !== 'string')
           return this.add(path, `expected a trace event type, got ${typeName(v)}`);
-        if (!(EVENT_TYPES as readonly string[]).includes(v))
-          this.add(path, `unknown trace event type '${v}'${hint(v, EVENT_TYPES)}`);
+        const [type = '', comm] = v.split(':', 2);
+        if (!(EVENT_TYPES as readonly string[]).includes(type))
+          return this.add(path, `unknown trace event type '${type}'${hint(type, EVENT_TYPES)}`);
+        if (comm !== undefined && !COMM_RE.test(comm))
+          this.add(
+            path,
+            `'${comm}' is not a command name (1 to 15 letters, digits, '.', '_', '+' or '-'): write "${type}:sleep"`,
+          );
         return;
+      }
       case 'array':
         if (!Array.isArray(v))
           return this.add(path, `expected a list (${spec.doc}), got ${typeName(v)}`);
@@ -387,18 +397,23 @@ function semantic(s: Scenario, c: Checker, access: FolderAccess): void {
       if (!access.fidelityIds!.has(id))
         c.add(
           `fidelity[${i}]`,
-          `no fidelity case '${id}' (a line of fidelity/cases/*.sh, counted from 1, comments included)${hint(id, [...access.fidelityIds!])}`,
+          `no fidelity case '${id}' (FILE:N is the Nth case line of fidelity/cases/FILE.sh, comments and blank lines not counted)${hint(id, [...access.fidelityIds!])}`,
         );
     });
 }
 
-/** The fidelity case ids of case files: "FILE.sh:LINE" for each command line (not comments or blank lines). */
+/**
+ * The fidelity case ids of case files, as `fidelity/record.ts` numbers them: the file name
+ * without `.sh` and the case line's number among the file's case lines, from 1 (comments and
+ * blank lines are not cases): `02-orphans-and-signals:1`.
+ */
 export function fidelityIdsOf(files: Readonly<Record<string, string>>): Set<string> {
   const out = new Set<string>();
-  for (const [name, text] of Object.entries(files))
-    text.split('\n').forEach((line, i) => {
-      if (line.trim() !== '' && !line.trimStart().startsWith('#')) out.add(`${name}:${i + 1}`);
-    });
+  for (const [name, text] of Object.entries(files)) {
+    let n = 0;
+    for (const raw of text.split('\n'))
+      if (raw.trim() !== '' && !raw.startsWith('#')) out.add(`${name.replace(/\.sh$/, '')}:${++n}`);
+  }
   return out;
 }
 
