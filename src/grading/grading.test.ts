@@ -386,7 +386,7 @@ describe('pidlab grade: forged results are rejected', () => {
 
   it('a changed scenario version', () => {
     expect(reasons({ ...passed, scenarioVersion: '0.9.0' })).toBe(
-      "recorded against version 0.9.0 of '04-signals-and-pid-1', but the scenario is version 1.0.0: a result is graded only against the version it was made with",
+      `recorded against version 0.9.0 of '04-signals-and-pid-1', but the scenario is version ${lesson('04-signals-and-pid-1').scenario.version}: a result is graded only against the version it was made with`,
     );
   });
 
