@@ -69,6 +69,13 @@ export class Attempt {
   /** Shows the next rung of the help ladder (undefined when the solution is already shown). */
   nextHelp(): Rung | undefined {
     if (this.solutionShown) return undefined;
+    const rung = this.climb();
+    this.recorder.actions.push({ t: this.machine.kernel.now, kind: 'help', rung: rung.kind });
+    this.shown.push(rung);
+    return rung;
+  }
+
+  private climb(): Rung {
     const hints = this.exercise.hints;
     const hasReacting = (this.exercise.adaptiveHints?.length ?? 0) > 0;
     let rung: Rung;
@@ -86,7 +93,6 @@ export class Attempt {
       rung = { kind: 'solution', lines: this.exercise.solution };
       this.solutionShown = true;
     }
-    this.shown.push(rung);
     return rung;
   }
 
@@ -97,25 +103,19 @@ export class Attempt {
    */
   resume(record: ExerciseRecord): string | undefined {
     if (record.seed !== this.instance.seed) return 'the saved attempt is for another learner';
-    const error = applyActions(this.machine, record.actions, () => {
-      this.check();
-    });
-    if (error !== undefined) return error;
-    this.hintsShown = Math.min(record.help.hints, this.exercise.hints.length);
-    this.reacting = record.help.reactingHint;
-    this.solutionShown = record.help.solution;
-    for (let i = 0; i < this.hintsShown; i++)
-      this.shown.push({ kind: 'hint', text: this.exercise.hints[i]! });
-    if (this.reacting !== null) {
-      const h = this.exercise.adaptiveHints?.[this.reacting];
-      this.shown.push({
-        kind: 'reacting',
-        index: this.reacting,
-        text: h ? h.hint.replace(/\{found\}/g, '…') : NO_REACTING_HINT,
-      });
-    }
-    if (this.solutionShown) this.shown.push({ kind: 'solution', lines: this.exercise.solution });
-    return undefined;
+    return applyActions(
+      this.machine,
+      record.actions,
+      () => {
+        this.check();
+      },
+      (rung) => {
+        // The ladder is climbed again at the same point of the run, so a reacting hint
+        // reads the same state it read the first time.
+        const r = this.nextHelp();
+        return r?.kind === rung ? undefined : `the help taken does not follow the ladder (${rung})`;
+      },
+    );
   }
 
   get help(): HelpTaken {

@@ -126,6 +126,21 @@ function gradeOne(r: ResultFile, rec: ExerciseRecord, opts: GradeOptions): Exerc
         `${at}: the run's fingerprint ${said.digest} differs from the replay's ${got.digest}: the recorded inputs are not the ones that produced this check`,
       );
   });
+  // The help record must be what the help actions say was shown (the reacting hint as the
+  // replay selects it at the same point of the run).
+  const took = {
+    hints: out.help.filter((h) => h.rung === 'hint').length,
+    reactingHint: out.help.find((h) => h.rung === 'reacting')?.reacting ?? null,
+    solution: out.help.some((h) => h.rung === 'solution'),
+  };
+  if (
+    took.hints !== rec.help.hints ||
+    took.reactingHint !== rec.help.reactingHint ||
+    took.solution !== rec.help.solution
+  )
+    reasons.push(
+      `the help recorded (${JSON.stringify(rec.help)}) is not the help the actions show (${JSON.stringify(took)})`,
+    );
   if (rec.claimed !== earned)
     reasons.push(
       rec.claimed === 'passed'

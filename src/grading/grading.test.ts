@@ -116,6 +116,21 @@ const WRONG: readonly {
   readonly hint?: RegExp;
 }[] = [
   {
+    id: '01-what-pid-1-is',
+    exercise: 'own-namespace',
+    lines: ["unshare --pid --fork --mount-proc bash -c 'sleep 1000' &", 'sleep 0.2'],
+    goal: /PID 1 of the newest namespace is bash/,
+    found: /^PID 1 in the newest PID namespace is sleep$/,
+  },
+  {
+    id: '08-docker-run-init',
+    exercise: 'exit-code',
+    lines: ["docker run --name seven debian:12 sh -c 'exit 7'"],
+    goal: /its PID 1 was tini/,
+    found: /^no docker-init exited$/,
+    hint: /^No tini ran: no docker-init exited\. Without `--init`/,
+  },
+  {
     id: '02-orphans-adopted',
     exercise: 'adopt-in-namespace',
     lines: ["unshare --pid --fork --mount-proc sh -c 'sleep 30 & sleep 1000' &", 'sleep 0.5'],
@@ -424,6 +439,19 @@ describe('pidlab grade: forged results are rejected', () => {
     };
     expect(reasons(extra)).toBe(
       '1 recorded check results for 2 check presses in the actions: the inputs were edited',
+    );
+  });
+
+  it('help taken and then hidden: the solution marked as not seen', () => {
+    const a = attempt('04-signals-and-pid-1', 'fast-stop', []);
+    while (a.nextHelp()?.kind !== 'solution');
+    type(a, a.exercise.solution);
+    a.check();
+    const rec = a.record();
+    expect(rec.help).toEqual({ hints: 2, reactingHint: null, solution: true });
+    expect(grade(makeResult('ada', 'w1', [rec])).exercises[0]!.verdict).toBe('confirmed');
+    expect(reasons({ ...rec, help: { ...rec.help, solution: false } })).toBe(
+      'the help recorded ({"hints":2,"reactingHint":null,"solution":false}) is not the help the actions show ({"hints":2,"reactingHint":null,"solution":true})',
     );
   });
 

@@ -6,8 +6,8 @@
  * in it is trusted: the grader replays the inputs in the model and confirms or rejects each
  * claim. Parsing is strict and every problem names its field.
  */
-import type { Action, GoalOutcome } from './session.ts';
-import { LIMITS } from './session.ts';
+import type { Action, GoalOutcome, HelpRung } from './session.ts';
+import { HELP_RUNGS, LIMITS } from './session.ts';
 import { hint } from '../scenario/suggest.ts';
 
 export const RESULT_FORMAT = 'pidlab-result';
@@ -122,6 +122,7 @@ const ACTION_FIELDS: Readonly<Record<Action['kind'], readonly string[]>> = {
   relogin: ['t', 'kind', 'tty'],
   resize: ['t', 'kind', 'tty', 'cols', 'rows'],
   check: ['t', 'kind'],
+  help: ['t', 'kind', 'rung'],
 };
 const ACTION_KINDS = Object.keys(ACTION_FIELDS);
 
@@ -153,6 +154,17 @@ function action(r: Reader, v: unknown, at: string): Action | undefined {
     case 'open':
     case 'check':
       return { t, kind: k };
+    case 'help': {
+      const rung = v.rung;
+      if (typeof rung !== 'string' || !(HELP_RUNGS as readonly string[]).includes(rung)) {
+        r.add(
+          `${p}rung`,
+          `expected one of ${HELP_RUNGS.join(', ')}${hint(String(rung), HELP_RUNGS)}`,
+        );
+        return undefined;
+      }
+      return { t, kind: k, rung: rung as HelpRung };
+    }
     case 'relogin':
       return { t, kind: k, tty: r.int(v, 'tty', p, 0, 1000) };
     case 'resize':

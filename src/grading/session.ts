@@ -30,7 +30,12 @@ export type Action =
       readonly rows: number;
     }
   /** The learner pressed "Check": the goals were evaluated here. */
-  | { readonly t: Micros; readonly kind: 'check' };
+  | { readonly t: Micros; readonly kind: 'check' }
+  /** The learner took the next rung of the help ladder. */
+  | { readonly t: Micros; readonly kind: 'help'; readonly rung: HelpRung };
+
+export type HelpRung = 'hint' | 'reacting' | 'solution';
+export const HELP_RUNGS: readonly HelpRung[] = ['hint', 'reacting', 'solution'];
 
 /** Limits on what a replay accepts (a result file is untrusted input). */
 export const LIMITS = {
@@ -173,6 +178,8 @@ export function startExercise(instance: ExerciseInstance): Recorder {
 export interface ReplayResult {
   /** The goals at each recorded "check", in order. */
   readonly checks: readonly CheckOutcome[];
+  /** The rungs of the help ladder taken, in order; a reacting hint with the index that applied then (-1: none). */
+  readonly help: readonly { readonly rung: HelpRung; readonly reacting?: number }[];
   /** Why the actions could not be replayed (out of order, unknown terminal, over a limit). */
   readonly error?: string;
 }
@@ -185,6 +192,7 @@ export function applyActions(
   machine: LabMachine,
   actions: readonly Action[],
   onCheck: () => void,
+  onHelp: (rung: HelpRung) => string | undefined = () => undefined,
 ): string | undefined {
   const k = machine.kernel;
   if (actions.length > LIMITS.actions)
@@ -226,6 +234,11 @@ export function applyActions(
       case 'check':
         onCheck();
         break;
+      case 'help': {
+        const problem = onHelp(a.rung);
+        if (problem !== undefined) return fail(problem);
+        break;
+      }
     }
   }
   return undefined;
@@ -235,8 +248,19 @@ export function applyActions(
 export function replay(instance: ExerciseInstance, actions: readonly Action[]): ReplayResult {
   const machine = createScenarioMachine(instance.loaded);
   const checks: CheckOutcome[] = [];
-  const error = applyActions(machine, actions, () =>
-    checks.push(checkGoals(machine, instance.exercise)),
+  const help: { rung: HelpRung; reacting?: number }[] = [];
+  const error = applyActions(
+    machine,
+    actions,
+    () => checks.push(checkGoals(machine, instance.exercise)),
+    (rung) => {
+      help.push(
+        rung === 'reacting'
+          ? { rung, reacting: reactingHint(machine, instance.exercise)?.index ?? -1 }
+          : { rung },
+      );
+      return undefined;
+    },
   );
-  return error === undefined ? { checks } : { checks, error };
+  return error === undefined ? { checks, help } : { checks, help, error };
 }
