@@ -129,3 +129,13 @@ export async function loadPickedFiles(list: readonly File[]): Promise<void> {
   }));
   startLesson(loaded.scenario.id);
 }
+
+/** The command lines of a lesson's step (what a stage demo types), if the step exists. */
+export function stepCommandsOf(lessonId: string, stepIndex: number): readonly string[] | undefined {
+  return findLesson(lessonId)?.scenario.steps[stepIndex]?.commands;
+}
+
+/** The title of a lesson's step, if it exists. */
+export function stepTitleOf(lessonId: string, stepIndex: number): string | undefined {
+  return findLesson(lessonId)?.scenario.steps[stepIndex]?.title;
+}
