@@ -77,6 +77,7 @@ test('an exercise from the first attempt through a hint, a failure, success, exp
   // The hint that reacts to what was done.
   await ex.getByRole('button', { name: 'Give me a hint' }).click();
   await expect(ex.locator('.rung--reacting')).toContainText('that sleep was adopted by PID 1');
+  await ex.locator('.rung--reacting').scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SCREENSHOTS}/exercise-failed-light.png` });
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.screenshot({ path: `${SCREENSHOTS}/exercise-failed-dark.png` });

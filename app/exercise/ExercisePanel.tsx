@@ -12,6 +12,7 @@ import {
   toResult,
   useProgress,
 } from '../state/progress.ts';
+import { useLabStore } from '../state/labStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import {
   checkExercise,
@@ -245,7 +246,11 @@ function ExerciseView() {
   const lastCheck = useExerciseStore((s) => s.lastCheck);
   const rungs = useExerciseStore((s) => s.rungs);
   const resumeProblem = useExerciseStore((s) => s.resumeProblem);
+  const labMachine = useLabStore((s) => s.machine);
   if (!attempt) return null;
+  // The lab's machine was replaced (a reset, a step back, a lesson): what the learner types now
+  // is not recorded for this exercise. The saved attempt continues on a fresh replay of it.
+  const detached = labMachine !== attempt.machine;
   const ex = attempt.exercise;
   const scenario = attempt.loaded.scenario;
   const solutionShown = rungs.some((r) => r.kind === 'solution');
@@ -264,6 +269,24 @@ function ExerciseView() {
         <p className="exercise__notice" role="alert">
           {resumeProblem}
         </p>
+      )}
+      {detached && (
+        <div className="exercise__notice" role="alert">
+          <p>
+            The lab’s machine is no longer this exercise’s (it was reset, stepped back or a lesson
+            started), so what you type now is not part of your attempt.
+          </p>
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              saveOpenAttempt();
+              openExercise(scenario.id, attempt.exercise.id);
+            }}
+          >
+            Continue the exercise
+          </button>
+        </div>
       )}
       <Markdown text={ex.text} />
       <p className="exercise__try">
@@ -293,10 +316,20 @@ function ExerciseView() {
         })}
       </ul>
       <div className="exercise__actions">
-        <button type="button" className="button button--primary" onClick={checkExercise}>
+        <button
+          type="button"
+          className="button button--primary"
+          onClick={checkExercise}
+          disabled={detached}
+        >
           Check
         </button>
-        <button type="button" className="button" onClick={nextHelp} disabled={solutionShown}>
+        <button
+          type="button"
+          className="button"
+          onClick={nextHelp}
+          disabled={solutionShown || detached}
+        >
           {solutionShown
             ? 'No more help'
             : rungs.length === attempt.ladderLength - 1

@@ -139,6 +139,13 @@ const WRONG: readonly {
   },
   {
     id: '03-zombies',
+    exercise: 'no-zombies',
+    lines: ['docker run -d --name app node:20 node /app/index.js', 'sleep 10'],
+    goal: /^no zombies in app$/,
+    found: /^\d+ zombies in container 'app': \d+ \(sleep\)/,
+  },
+  {
+    id: '03-zombies',
     exercise: 'who-leaks',
     lines: [
       'docker run -d --name a node:20 node /app/svc-a.js',
