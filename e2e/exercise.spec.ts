@@ -128,7 +128,7 @@ test('an exercise from the first attempt through a hint, a failure, success, exp
     { encoding: 'utf8' },
   );
   expect(graded.stdout).toMatch(
-    /^result\.json\s+Ada Lovelace\s+15-exec-and-nsenter\/ppid-zero\s+passed\s+passed\s+CONFIRMED\s+1 hint, reacting hint$/m,
+    /^result\.json\s+Ada Lovelace\s+15-exec-and-nsenter\/ppid-zero\s+\d+:\d\d\s+2\s+passed\s+passed\s+CONFIRMED\s+1 hint, reacting hint$/m,
   );
   expect(graded.status, graded.stdout + graded.stderr).toBe(0);
 

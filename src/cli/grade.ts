@@ -68,6 +68,10 @@ function helpText(h: { hints: number; reactingHint: number | null; solution: boo
   return parts.length ? parts.join(', ') : 'none';
 }
 
+/** Virtual time as m:ss. */
+const minutes = (s: number): string =>
+  `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
+
 function table(rows: readonly string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return (
@@ -184,7 +188,7 @@ export function gradeCommand(argv: readonly string[], io: CliIo): number {
   const reasons: string[] = [];
   for (const r of reports) {
     if (!r.report) {
-      rows.push([basename(r.file), '-', '-', '-', '-', 'unreadable', '-']);
+      rows.push([basename(r.file), '-', '-', '-', '-', '-', '-', 'unreadable', '-']);
       for (const p of r.problems ?? []) reasons.push(`${r.file}: ${p}`);
       continue;
     }
@@ -193,6 +197,8 @@ export function gradeCommand(argv: readonly string[], io: CliIo): number {
         basename(r.file),
         r.report.learner,
         `${e.scenario}/${e.exercise}`,
+        minutes(e.seconds),
+        String(e.checks),
         e.claimed,
         e.earned ?? '-',
         e.verdict.toUpperCase(),
@@ -201,7 +207,17 @@ export function gradeCommand(argv: readonly string[], io: CliIo): number {
       for (const why of e.reasons) reasons.push(`${r.file}: ${e.scenario}/${e.exercise}: ${why}`);
     }
     if (r.report.exercises.length === 0)
-      rows.push([basename(r.file), r.report.learner, '(no exercises)', '-', '-', '-', '-']);
+      rows.push([
+        basename(r.file),
+        r.report.learner,
+        '(no exercises)',
+        '-',
+        '-',
+        '-',
+        '-',
+        '-',
+        '-',
+      ]);
   }
   io.out(table(rows));
   if (reasons.length > 0) io.out(`\nRejected:\n${reasons.map((x) => `  ${x}`).join('\n')}\n`);

@@ -29,6 +29,8 @@ export interface ExerciseVerdict {
   readonly checks: number;
   /** The values of the learner's variant. */
   readonly values: Readonly<Record<string, string>>;
+  /** Virtual seconds from the start of the exercise to the last recorded input. */
+  readonly seconds: number;
 }
 
 export interface GradeReport {
@@ -58,6 +60,7 @@ function gradeOne(r: ResultFile, rec: ExerciseRecord, opts: GradeOptions): Exerc
     help: rec.help,
     checks: rec.checks.length,
     values: rec.values,
+    seconds: (rec.actions.at(-1)?.t ?? 0) / 1e6,
   };
   const reject = (reasons: string[], earned?: Grade): ExerciseVerdict => ({
     ...base,
@@ -175,6 +178,7 @@ export function gradeResult(r: ResultFile, opts: GradeOptions): GradeReport {
         help: rec.help,
         checks: rec.checks.length,
         values: rec.values,
+        seconds: (rec.actions.at(-1)?.t ?? 0) / 1e6,
       };
     seen.add(key);
     if (opts.cohort !== undefined && opts.cohort !== r.cohort)
@@ -189,6 +193,7 @@ export function gradeResult(r: ResultFile, opts: GradeOptions): GradeReport {
         help: rec.help,
         checks: rec.checks.length,
         values: rec.values,
+        seconds: (rec.actions.at(-1)?.t ?? 0) / 1e6,
       };
     return gradeOne(r, rec, opts);
   });

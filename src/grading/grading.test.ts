@@ -680,9 +680,11 @@ describe('pidlab grade (the command)', () => {
     const r = run(honest, '--cohort', 'w1');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^RESULT\s+LEARNER\s+EXERCISE\s+CLAIMED\s+REPLAY\s+VERDICT\s+HELP$/m);
     expect(r.out).toMatch(
-      /^ada\.json\s+ada\s+08-docker-run-init\/exit-code\s+passed\s+passed\s+CONFIRMED\s+none$/m,
+      /^RESULT\s+LEARNER\s+EXERCISE\s+TIME\s+CHECKS\s+CLAIMED\s+REPLAY\s+VERDICT\s+HELP$/m,
+    );
+    expect(r.out).toMatch(
+      /^ada\.json\s+ada\s+08-docker-run-init\/exit-code\s+0:0\d\s+1\s+passed\s+passed\s+CONFIRMED\s+none$/m,
     );
     expect(r.out).toContain('1 result file(s), 1 exercise(s): 1 confirmed, 0 rejected');
   });
@@ -691,9 +693,9 @@ describe('pidlab grade (the command)', () => {
     const r = run(honest, forged, broken, '--track', 'onboarding');
     expect(r.code).toBe(1);
     expect(r.out).toMatch(
-      /^bob\.json\s+bob\s+08-docker-run-init\/exit-code\s+passed\s+failed\s+REJECTED/m,
+      /^bob\.json\s+bob\s+08-docker-run-init\/exit-code\s+0:0\d\s+1\s+passed\s+failed\s+REJECTED/m,
     );
-    expect(r.out).toMatch(/^broken\.json\s+-\s+-\s+-\s+-\s+unreadable/m);
+    expect(r.out).toMatch(/^broken\.json\s+-\s+-\s+-\s+-\s+-\s+-\s+unreadable/m);
     expect(r.out).toContain('broken.json: version: this grader reads version 1, the file is 2');
     expect(r.out).toContain('claims a pass, but no check in the replay meets every goal');
     expect(r.out).toContain(
