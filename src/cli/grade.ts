@@ -183,7 +183,7 @@ export function gradeCommand(argv: readonly string[], io: CliIo): number {
   }
 
   const rows: string[][] = [
-    ['RESULT', 'LEARNER', 'EXERCISE', 'CLAIMED', 'REPLAY', 'VERDICT', 'HELP'],
+    ['RESULT', 'LEARNER', 'EXERCISE', 'TIME', 'CHECKS', 'CLAIMED', 'REPLAY', 'VERDICT', 'HELP'],
   ];
   const reasons: string[] = [];
   for (const r of reports) {
