@@ -43,8 +43,8 @@ export const LIMITS = {
   actions: 20_000,
   /** Characters per keystroke batch (a paste). */
   keys: 4096,
-  /** Virtual time of an exercise: four hours. */
-  time: 4 * 3600 * 1_000_000,
+  /** Virtual time of an exercise: a day (the page's clock runs while it is open). */
+  time: 24 * 3600 * 1_000_000,
   terminals: 8,
 } as const;
 
