@@ -6,17 +6,32 @@
  * Each line must be self-contained. Where the real side cannot run (not Linux, not root, no
  * unshare/script), it says so in one line and checks nothing (exit 0); it never reports a pass
  * it did not check.
+ *
+ * Options: `--only TEXT` runs the cases whose id or line contains TEXT; `--record` (a full run
+ * only) writes fidelity/checked.json, the record the page's "checked against Linux" badge reads
+ * (record.ts): per case its line and result, and once the kernel, tool versions and date. A plain
+ * run writes nothing.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLabMachine } from '../src/lab/world.ts';
 import { runScript } from '../src/lab/script.ts';
 import { Screen } from '../src/terminal/screen.ts';
+import { parseCases, serializeRecord } from './record.ts';
+import type { CaseResult, FidelityRecord } from './record.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const CASES = join(HERE, 'cases');
+const RECORD = join(HERE, 'checked.json');
 const NEEDED = ['unshare', 'script', 'tini', 'dumb-init', 'catatonit', 'ps', 'timeout'];
 
 function unavailable(): string | undefined {
@@ -85,8 +100,9 @@ function inModel(line: string): string {
   const start = t.indexOf(head);
   if (start < 0) return `(the model's transcript has no line '${line}')\n${t}`;
   const rest = t.slice(start + head.length);
-  const end = rest.lastIndexOf('root@host:~#');
-  return render(end < 0 ? rest : rest.slice(0, end));
+  // Up to the prompt that follows the line (its directory may have changed: `cd`).
+  const next = /(?:^|\n)root@host:[^\n]*$/.exec(rest);
+  return render(next ? rest.slice(0, next.index) : rest);
 }
 
 function sideBySide(a: string, b: string): string {
@@ -102,34 +118,121 @@ function sideBySide(a: string, b: string): string {
   return rows.join('\n');
 }
 
+/** Upstream version of a Debian package on this machine ("2:4.0.2-3" → "4.0.2"), if installed. */
+function debianVersion(pkg: string): string | undefined {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Version}', pkg], { encoding: 'utf8' });
+  if (r.status !== 0 || !r.stdout) return undefined;
+  return r.stdout.replace(/^\d+:/, '').replace(/-[^-]*$/, '');
+}
+
+/** The versions of what the real side ran, for the record. */
+function toolVersions(): Record<string, string> {
+  const tools: Record<string, string> = {};
+  const pkgs: [string, string][] = [
+    ['bash', 'bash'],
+    ['dash', 'dash'],
+    ['tini', 'tini'],
+    ['dumb-init', 'dumb-init'],
+    ['catatonit', 'catatonit'],
+    ['util-linux', 'util-linux'],
+    ['procps', 'procps'],
+    ['coreutils', 'coreutils'],
+    ['psmisc', 'psmisc'],
+  ];
+  for (const [name, pkg] of pkgs) {
+    const v = debianVersion(pkg);
+    if (v !== undefined) tools[name] = v;
+  }
+  const py = spawnSync('python3', ['--version'], { encoding: 'utf8' });
+  const m = /Python (\S+)/.exec(`${py.stdout ?? ''}${py.stderr ?? ''}`);
+  if (m?.[1]) tools.python3 = m[1];
+  return tools;
+}
+
+/**
+ * What a case file needs beyond the tools every case needs (a `# requires: WHAT` line): a
+ * writable pids cgroup, v1 (/sys/fs/cgroup/pids, as on this machine) or v2 with pids enabled for
+ * the children of /sys/fs/cgroup. undefined when available, else why not.
+ */
+function missing(requirement: string): string | undefined {
+  if (requirement !== 'pids-cgroup') return `unknown requirement '${requirement}'`;
+  const v1 = '/sys/fs/cgroup/pids';
+  let dir = v1;
+  if (!existsSync(v1)) {
+    dir = '/sys/fs/cgroup';
+    let control: string;
+    try {
+      control = readFileSync(`${dir}/cgroup.subtree_control`, 'utf8');
+    } catch {
+      return 'no pids cgroup controller (neither /sys/fs/cgroup/pids nor cgroup v2)';
+    }
+    if (!/\bpids\b/.test(control)) return 'cgroup v2 without pids in cgroup.subtree_control';
+  }
+  const probe = `${dir}/pidlab-fidelity-probe`;
+  try {
+    mkdirSync(probe);
+    rmdirSync(probe);
+  } catch (e) {
+    return `cannot make a cgroup in ${dir} (${(e as Error).message})`;
+  }
+  return undefined;
+}
+
+function parseArgs(argv: readonly string[]): { only?: string; record: boolean } | string {
+  let only: string | undefined;
+  let record = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--record') record = true;
+    else if (a === '--only') {
+      only = argv[++i];
+      if (only === undefined || only === '') return '--only needs a text to look for';
+    } else return `unknown option '${a}' (use --only TEXT, --record)`;
+  }
+  if (record && only !== undefined) return '--record needs the full run: drop --only';
+  return only === undefined ? { record } : { only, record };
+}
+
 function main(): number {
+  const args = parseArgs(process.argv.slice(2));
+  if (typeof args === 'string') {
+    process.stderr.write(`fidelity: ${args}\n`);
+    return 2;
+  }
   const why = unavailable();
   if (why !== undefined) {
     process.stdout.write(`fidelity: not run: ${why}\n`);
-    return 0;
+    // A record can only say what was checked: without a real side there is nothing to write.
+    return args.record ? 1 : 0;
   }
   let passed = 0;
   let failed = 0;
   let known = 0;
   let racy = 0;
+  let skipped = 0;
   const failures: string[] = [];
+  const results: Record<string, { line: string; result: CaseResult; retried?: boolean }> = {};
   for (const file of readdirSync(CASES)
     .filter((f) => f.endsWith('.sh'))
     .sort()) {
     // A comment "# known difference: WHY" marks the next line as a difference the model still
     // has: it is shown as KNOWN (never counted as a pass), and as FIXED (a failure, so the
     // marker is removed) once Linux and the model agree.
-    let reason: string | undefined;
-    let n = 0;
-    for (const raw of readFileSync(join(CASES, file), 'utf8').split('\n')) {
-      const mark = /^#\s*known difference:\s*(.*)$/.exec(raw);
-      if (mark) {
-        reason = mark[1];
-        continue;
-      }
-      if (raw.trim() === '' || raw.startsWith('#')) continue;
-      const line = raw;
-      n++;
+    const text = readFileSync(join(CASES, file), 'utf8');
+    const cases = parseCases(file, text).filter(
+      (c) => args.only === undefined || c.id.includes(args.only) || c.line.includes(args.only),
+    );
+    const requires = /^#\s*requires:\s*(\S+)/m.exec(text)?.[1];
+    const lacking = cases.length === 0 || requires === undefined ? undefined : missing(requires);
+    if (lacking !== undefined) {
+      // Said once, checked nothing, recorded nothing: the badge reports these as not checked.
+      skipped += cases.length;
+      process.stdout.write(`SKIP  ${file}: ${lacking}\n`);
+      continue;
+    }
+    for (const c of cases) {
+      const { id, line } = c;
+      const reason = c.known;
       let real = onLinux(line);
       const model = inModel(line);
       // An empty Linux side means the command did not run there: never a pass.
@@ -147,33 +250,47 @@ function main(): number {
           racy++;
         }
       }
-      const where = `${file}:${String(n).padEnd(3)}`;
+      const where = id.padEnd(24);
       let verdict: string;
       if (reason !== undefined) {
         verdict = same ? 'FIXED' : 'KNOWN';
+        results[id] = { line, result: same ? 'fail' : 'known' };
         if (same) {
           failed++;
-          failures.push(`${where} now matches Linux: remove its "known difference" marker`);
+          failures.push(`${id} now matches Linux: remove its "known difference" marker`);
         } else known++;
       } else if (same) {
         verdict = retried ? 'PASS*' : 'PASS';
+        results[id] = retried ? { line, result: 'pass', retried } : { line, result: 'pass' };
         passed++;
       } else {
         verdict = 'FAIL';
+        results[id] = { line, result: 'fail' };
         failed++;
-        failures.push(`${where} ${line}\n${sideBySide(real, model)}`);
+        failures.push(`${id} ${line}\n${sideBySide(real, model)}`);
       }
       process.stdout.write(
         `${verdict.padEnd(5)} ${where} ${line}${reason ? `   (${reason})` : ''}\n`,
       );
-      reason = undefined;
     }
   }
   for (const f of failures) process.stdout.write(`\n${f}\n`);
   const kernel = spawnSync('uname', ['-r'], { encoding: 'utf8' }).stdout.trim();
   process.stdout.write(
-    `\nchecked against Linux ${kernel}; ${known} known difference(s); ${racy} pass(es) marked PASS* needed a second Linux run\n${passed} passed, ${failed} failed\n`,
+    `\nchecked against Linux ${kernel}; ${known} known difference(s); ${racy} pass(es) marked PASS* needed a second Linux run\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} not run (see SKIP)` : ''}\n`,
   );
+  if (args.record) {
+    const record: FidelityRecord = {
+      checkedAt: new Date().toISOString().slice(0, 10),
+      kernel,
+      tools: toolVersions(),
+      cases: results,
+    };
+    writeFileSync(RECORD, serializeRecord(record));
+    process.stdout.write(
+      `recorded ${Object.keys(results).length} case(s) in fidelity/checked.json\n`,
+    );
+  }
   return failed === 0 ? 0 : 1;
 }
 

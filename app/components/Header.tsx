@@ -1,6 +1,7 @@
 import { useUiStore } from '../state/uiStore.ts';
+import { LabTools } from './LabTools.tsx';
 
-export function Header() {
+export function Header({ onHelp }: { readonly onHelp: () => void }) {
   const theme = useUiStore((s) => s.theme);
   return (
     <header className="header">
@@ -10,6 +11,7 @@ export function Header() {
       </div>
       <div className="header__tools">
         {/* The lesson picker goes here with the lessons issue. */}
+        <LabTools onHelp={onHelp} />
         <p className="theme-indicator" data-theme={theme}>
           <span aria-hidden="true" className="theme-indicator__swatch" />
           {theme === 'dark' ? 'Dark' : 'Light'} theme (follows your system)

@@ -15,6 +15,7 @@ import {
   useLessonStore,
 } from '../lesson/lessonStore.ts';
 import { formatProblem } from '../../src/scenario/types.ts';
+import { FidelityBadge } from './FidelityBadge.tsx';
 import { Panel } from './Panel.tsx';
 import { ExercisesButton, ProgressNotice } from '../exercise/ExercisePanel.tsx';
 import '../lesson/lesson.css';
@@ -167,14 +168,7 @@ export function LessonPanel() {
               onRun={runCurrentStep}
             />
             <RealWorld recipe={s.realWorld} />
-            {s.fidelity && s.fidelity.length > 0 && (
-              <p className="lesson__fidelity">
-                Compared with a real kernel by the fidelity suite:{' '}
-                {s.fidelity.map((f) => (
-                  <code key={f}>{f}</code>
-                ))}
-              </p>
-            )}
+            {s.fidelity && s.fidelity.length > 0 && <FidelityBadge cases={s.fidelity} />}
             <details className="lesson__sources">
               <summary>Sources</summary>
               <ul>

@@ -1,15 +1,7 @@
 import { useLabStore } from '../state/labStore.ts';
 import { TerminalPane } from '../terminal/TerminalPane.tsx';
+import { KeyBar } from './KeyBar.tsx';
 import { Panel } from './Panel.tsx';
-import type { LabMachine } from '../../src/lab/machine.ts';
-
-const machineKeys = new WeakMap<LabMachine, number>();
-let machineCount = 0;
-const machineKey = (m: LabMachine): number => {
-  let k = machineKeys.get(m);
-  if (k === undefined) machineKeys.set(m, (k = ++machineCount));
-  return k;
-};
 
 /**
  * The terminals of the lab machine as tabs ("pts/0", "pts/1", ...), each with its own root
@@ -20,8 +12,7 @@ export function TerminalPanel() {
   const active = useLabStore((s) => s.activeTty);
   const show = useLabStore((s) => s.showTerminal);
   const open = useLabStore((s) => s.openTerminal);
-  // A new machine (reset, a lesson's world) needs new terminal views attached to it.
-  const machine = useLabStore((s) => s.machine);
+  const canOpen = useLabStore((s) => s.canOpenTerminal);
   return (
     <Panel id="terminal" title="Terminal">
       <div className="terminal-tabs" role="tablist" aria-label="Terminals">
@@ -43,6 +34,7 @@ export function TerminalPanel() {
           type="button"
           className="terminal-tab terminal-tab--new"
           onClick={open}
+          disabled={!canOpen}
           title="Open another terminal with its own root shell"
         >
           + New terminal
@@ -51,7 +43,7 @@ export function TerminalPanel() {
       <div className="terminal-stack">
         {terminals.map((t) => (
           <div
-            key={`${machineKey(machine)}:${t.tty}`}
+            key={t.tty}
             id={`terminal-pane-${t.tty}`}
             role="tabpanel"
             aria-labelledby={`terminal-tab-${t.tty}`}
@@ -62,6 +54,7 @@ export function TerminalPanel() {
           </div>
         ))}
       </div>
+      <KeyBar />
     </Panel>
   );
 }

@@ -7,6 +7,7 @@ import { formatProblem } from '../../src/scenario/types.ts';
 import { MAX_FILE_BYTES } from '../../src/scenario/validate.ts';
 import { loadMachine, useLabStore } from '../state/labStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
+import { provideStepCommands, provideStepTitle } from '../timeline/demo.ts';
 import { CATALOG } from './catalog.ts';
 
 /**
@@ -76,10 +77,15 @@ export function runCurrentStep(): void {
   const lesson = findLesson(lessonId);
   const step = lesson?.scenario.steps[stepIndex];
   if (!lesson || !step) return;
-  const { machine, touch, showTerminal } = useLabStore.getState();
+  const lab = useLabStore.getState();
+  // Type at the end of the history (after a step back, the present comes back first).
+  if (!lab.live) lab.toEnd();
+  lab.stopTyping();
+  const { machine, terminalInput, showTerminal, touch } = useLabStore.getState();
   // Steps type at the machine's first terminal: show it, so the learner sees them typed.
   showTerminal(machine.tty);
-  const result = runStep(machine, step);
+  // Keys go through the store, so the timeline records them (step back, replay, links).
+  const result = runStep(machine, step, { type: (data) => terminalInput(machine.tty, data) });
   touch();
   useLessonStore.setState((s) => ({
     results: { ...s.results, [stepKey(lesson.scenario.id, stepIndex)]: result },
@@ -139,3 +145,8 @@ export function stepCommandsOf(lessonId: string, stepIndex: number): readonly st
 export function stepTitleOf(lessonId: string, stepIndex: number): string | undefined {
   return findLesson(lessonId)?.scenario.steps[stepIndex]?.title;
 }
+
+// Stage mode's "next" types the current step's commands and shows its title: the lessons are
+// where those come from (registered once, when the page loads this module).
+provideStepCommands(stepCommandsOf);
+provideStepTitle(stepTitleOf);

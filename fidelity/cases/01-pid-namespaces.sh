@@ -5,5 +5,5 @@ unshare --pid --fork --mount-proc sh -c 'grep -E "^(NSpid|PPid|SigCgt)" /proc/1/
 unshare --pid --fork --mount-proc sh -c 'unshare --pid --fork sh -c "grep NSpid /proc/self/status"'
 unshare --pid --fork --mount-proc cat /proc/sys/kernel/pid_max
 unshare --pid --fork --mount-proc bash -c 'sleep 0.1; ps -o pid,comm'
-unshare --pid --fork --mount-proc setsid sh -c 'ps -o pid,pgid,sid,stat,comm'
+unshare --pid --fork --mount-proc setsid sh -c 'sh -c "sleep 0.2; exec ps -o pid,pgid,sid,stat,comm"'
 grep State /proc/self/status

@@ -23,6 +23,23 @@ describe('descriptors and pipes', () => {
     expect(k.checkInvariants()).toEqual([]);
   });
 
+  it('read with a count takes at most that much; the rest stays for the next reader', () => {
+    const k = boot();
+    const p = hostProcess(k);
+    const [r, w] = k.sys(p.task).pipe() as readonly [number, number];
+    k.sys(p.task).write(w, 'a\nbc');
+    expect(k.sys(p.task).read(r, 1)).toBe('a');
+    expect(k.sys(p.task).read(r, 1)).toBe('\n');
+    expect(k.sys(p.task).read(r)).toBe('bc');
+    expect(k.sys(p.task).read(r, 0)).toBe('EINVAL');
+    const fd = k.sys(p.task).open('/etc/hostname', 'r') as number;
+    const first = k.sys(p.task).read(fd, 2);
+    expect(typeof first === 'string' && first.length).toBe(2);
+    expect(k.sys(p.task).read(fd)).toBe(
+      (k.sys(p.task).fs.readFile('/etc/hostname') as string).slice(2),
+    );
+  });
+
   it('dup2 points a descriptor at the same open file; close frees it', () => {
     const k = boot();
     const p = hostProcess(k);

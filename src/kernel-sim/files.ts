@@ -161,20 +161,29 @@ export function doOpen(k: Core, t: Task, path: string, mode: 'r' | 'w' | 'a'): n
   return fd;
 }
 
-/** read(): data, 'EOF', an error, or null when the caller must block. */
-export function doRead(k: Core, t: Task, fd: number): string | 'EOF' | Errno | null {
+/**
+ * read(): data (at most `count` characters when given), 'EOF', an error, or null when the
+ * caller must block.
+ */
+export function doRead(
+  k: Core,
+  t: Task,
+  fd: number,
+  count = Infinity,
+): string | 'EOF' | Errno | null {
   const f = fileOf(k, t, fd);
   if (f === 'EBADF' || (f.mode !== 'r' && f.mode !== 'rw')) return 'EBADF';
   switch (f.kind) {
     case 'null':
       return 'EOF';
     case 'tty':
-      return ttyRead(k, t, mustTty(k, f.tty!));
+      return ttyRead(k, t, mustTty(k, f.tty!), count);
     case 'pipe': {
       const p = k.state.pipes.get(f.pipe!)!;
       if (p.buffer !== '') {
-        const data = p.buffer;
-        p.buffer = '';
+        // pipe_read(): what the reader asked for; the rest stays in the pipe.
+        const data = count >= p.buffer.length ? p.buffer : p.buffer.slice(0, count);
+        p.buffer = p.buffer.slice(data.length);
         return data;
       }
       if (p.writers === 0) return 'EOF';
@@ -186,8 +195,8 @@ export function doRead(k: Core, t: Task, fd: number): string | 'EOF' | Errno | n
       const text = f.kind === 'proc' ? (f.snapshot ?? '') : readPath(k, t, f.path!);
       if (typeof text !== 'string' || text === 'EISDIR') return text;
       if (f.pos >= text.length) return 'EOF';
-      const data = text.slice(f.pos);
-      f.pos = text.length;
+      const data = text.slice(f.pos, count === Infinity ? undefined : f.pos + count);
+      f.pos += data.length;
       return data;
     }
   }

@@ -9,6 +9,17 @@ import type { FsNode, Task } from './state.ts';
 import type { FileStat } from './programs/abi.ts';
 import { createProcView } from './views.ts';
 import { findTaskByPid, taskPidNr } from './pidns.ts';
+import {
+  cgroupMkdir,
+  cgroupPath,
+  cgroupRead,
+  cgroupReaddir,
+  cgroupRmdir,
+  cgroupStat,
+  cgroupWrite,
+  isCgroupPath,
+  CGROUP_MOUNT,
+} from './cgroupfs.ts';
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -48,6 +59,9 @@ export function defaultTree(hostname: string): Map<string, FsNode> {
     '/dev/pts',
     '/var',
     '/app',
+    '/sys',
+    '/sys/fs',
+    '/sys/fs/cgroup', // the mount point of the cgroup2 file system (cgroupfs.ts)
   ])
     fs.set(d, { type: 'dir', mode: d === '/tmp' ? 0o1777 : 0o755 });
   fs.set('/etc/hostname', { type: 'file', content: `${hostname}\n`, mode: 0o644 });
@@ -121,6 +135,8 @@ function procLookup(k: Core, t: Task, rel: string): ProcNode | undefined {
   if (file === 'status') return { type: 'file', content: view.status(pid) ?? '' };
   if (file === 'cmdline') return { type: 'file', content: view.cmdline(pid) ?? '' };
   if (file === 'comm') return { type: 'file', content: `${target.comm}\n` };
+  // proc_cgroup_show(): "0::PATH" on a cgroup2-only host (no cgroup namespaces in the model).
+  if (file === 'cgroup') return { type: 'file', content: `0::${cgroupPath(k, target.cgroup)}\n` };
   if (file === 'environ')
     return {
       type: 'file',
@@ -152,7 +168,7 @@ function procReaddir(k: Core, t: Task, rel: string): string[] | undefined {
   const node = procLookup(k, t, rel);
   if (node?.type !== 'dir') return undefined;
   if (parts.length === 1 || parts[0] === 'self')
-    return ['cmdline', 'comm', 'environ', 'ns', 'status'];
+    return ['cgroup', 'cmdline', 'comm', 'environ', 'ns', 'status'];
   if (parts[parts.length - 1] === 'ns') return ['pid', 'pid_for_children'];
   return undefined;
 }
@@ -174,6 +190,7 @@ export function statPath(k: Core, t: Task, path: string): FileStat | Errno {
     if (n.type === 'dir') return { type: 'dir', size: 0, mode: 'dr-xr-xr-x' };
     return { type: 'file', size: 0, mode: '-r--r--r--' };
   }
+  if (isCgroupPath(p)) return cgroupStat(k, p);
   const node = k.state.fs.get(p);
   if (!node) return 'ENOENT';
   const size = node.type === 'file' ? node.content.length : 0;
@@ -193,6 +210,7 @@ export function readdirPath(k: Core, t: Task, path: string): string[] | Errno {
     return [...names].sort();
   }
   if (isProc(p)) return procReaddir(k, t, p.slice(5)) ?? 'ENOENT';
+  if (isCgroupPath(p)) return cgroupReaddir(k, p);
   const node = k.state.fs.get(p);
   if (!node) return 'ENOENT';
   if (node.type !== 'dir') return 'ENOTDIR';
@@ -211,6 +229,7 @@ export function readPath(k: Core, t: Task, path: string): string | Errno {
     if (n.type === 'link') return readPath(k, t, `/proc/${n.target ?? ''}`);
     return n.content ?? '';
   }
+  if (isCgroupPath(p)) return cgroupRead(k, t, p);
   const node = k.state.fs.get(p);
   if (!node) return 'ENOENT';
   if (node.type === 'dir') return 'EISDIR';
@@ -219,7 +238,11 @@ export function readPath(k: Core, t: Task, path: string): string | Errno {
   return '';
 }
 
-/** Writes (or appends to) a regular file; /proc/sys/kernel/pid_max sets the namespace's pid_max. */
+/**
+ * Writes (or appends to) a regular file. /proc/sys/kernel/pid_max and ns_last_pid are the
+ * writer's active PID namespace's (per namespace since Linux 6.14; pid_ns_ctl_handler takes
+ * 0..pid_max and sets the allocation cursor just after it). An open with O_TRUNC writes ''.
+ */
 export function writePath(
   k: Core,
   t: Task,
@@ -234,7 +257,16 @@ export function writePath(
     k.ns(t.ns).pidMax = n;
     return text.length;
   }
+  if (p === '/proc/sys/kernel/ns_last_pid') {
+    if (text === '') return 0;
+    const ns = k.ns(t.ns);
+    const n = Number(text.trim());
+    if (!/^\s*\d+\s*$/.test(text) || n > ns.pidMax) return 'EINVAL';
+    ns.cursor = n + 1;
+    return text.length;
+  }
   if (isProc(p)) return 'EACCES';
+  if (isCgroupPath(p)) return cgroupWrite(k, t, p, text);
   const node = k.state.fs.get(p);
   if (node && node.type !== 'file')
     return node.type === 'dir' ? 'EISDIR' : node.type === 'dev' ? text.length : 'EACCES';
@@ -295,6 +327,7 @@ const children = (k: Core, dir: string): string[] =>
 /** mkdir(2): EEXIST if the path exists, ENOENT/ENOTDIR for a missing or non-directory parent. */
 export function mkdirPath(k: Core, t: Task, path: string, mode: number): 0 | Errno {
   const p = normalizePath(t.cwd, path);
+  if (isCgroupPath(p) && p !== CGROUP_MOUNT) return cgroupMkdir(k, p);
   if (p === '/' || isProc(p) || k.state.fs.has(p)) return 'EEXIST';
   const dir = k.state.fs.get(parentOf(p));
   if (!dir) return 'ENOENT';
@@ -307,6 +340,10 @@ export function mkdirPath(k: Core, t: Task, path: string, mode: number): 0 | Err
 export function unlinkPath(k: Core, t: Task, path: string): 0 | Errno {
   const p = normalizePath(t.cwd, path);
   if (isProc(p)) return 'EACCES';
+  if (isCgroupPath(p)) {
+    const st = cgroupStat(k, p);
+    return typeof st === 'string' ? st : st.type === 'dir' ? 'EISDIR' : 'EPERM';
+  }
   const node = k.state.fs.get(p);
   if (!node) return 'ENOENT';
   if (node.type === 'dir') return 'EISDIR';
@@ -318,6 +355,7 @@ export function unlinkPath(k: Core, t: Task, path: string): 0 | Errno {
 export function rmdirPath(k: Core, t: Task, path: string): 0 | Errno {
   const p = normalizePath(t.cwd, path);
   if (p === '/' || isProc(p)) return 'EACCES';
+  if (isCgroupPath(p)) return cgroupRmdir(k, p);
   const node = k.state.fs.get(p);
   if (!node) return 'ENOENT';
   if (node.type !== 'dir') return 'ENOTDIR';
@@ -330,6 +368,10 @@ export function rmdirPath(k: Core, t: Task, path: string): 0 | Errno {
 export function chmodPath(k: Core, t: Task, path: string, mode: number): 0 | Errno {
   const p = normalizePath(t.cwd, path);
   if (isProc(p)) return 'EACCES';
+  if (isCgroupPath(p)) {
+    const st = cgroupStat(k, p);
+    return typeof st === 'string' ? st : 0; // kernfs keeps no mode changes in the model
+  }
   const node = k.state.fs.get(p);
   if (!node) return 'ENOENT';
   node.mode = mode & 0o7777;

@@ -135,7 +135,8 @@ export class Kernel {
     for (const p of [...BUILTIN_PROGRAMS, execHelper, ...(options.programs ?? [])])
       programs.set(p.name, p as Program);
     this.k = new Core(state, programs, options.trace ?? true);
-    this.k.trace.push(...trace);
+    // One by one: spreading a long trace into push() overflows the call stack (~120k events).
+    for (const e of trace) this.k.trace.push(e);
     rebuildPidTables(this.k);
     for (const t of this.k.tasks()) joinGroup(this.k, t);
     this.hooks = {
@@ -742,7 +743,7 @@ export class Kernel {
         return;
       }
       case 'read': {
-        const r = doRead(this.k, t, b.fd);
+        const r = doRead(this.k, t, b.fd, b.count);
         if (r !== null) this.resume(t, { call: 'read', result: r });
         return;
       }
@@ -1088,12 +1089,17 @@ class TaskContext implements ProgramContext<unknown> {
   which(name: string): string | Errno {
     return whichPath(this.k, this.live(), name);
   }
-  read(fd: number): string | 'EOF' | Errno | Blocked {
+  read(fd: number, count?: number): string | 'EOF' | Errno | Blocked {
     const t = this.live();
-    const r = doRead(this.k, t, fd);
+    if (count !== undefined && (!Number.isInteger(count) || count < 1)) return 'EINVAL';
+    const r = doRead(this.k, t, fd, count);
     if (r !== null) return r;
     this.beginBlock();
-    return this.block(t, { kind: 'read', fd, file: t.fds[fd] ?? -1 });
+    const file = t.fds[fd] ?? -1;
+    return this.block(
+      t,
+      count === undefined ? { kind: 'read', fd, file } : { kind: 'read', fd, file, count },
+    );
   }
   open(path: string, mode: 'r' | 'w' | 'a'): number | Errno {
     return doOpen(this.k, this.live(), path, mode);

@@ -98,7 +98,13 @@ export type Block =
       readonly signalfd: boolean;
     }
   | { readonly kind: 'zap' } // a dying namespace init in zap_pid_ns_processes()
-  | { readonly kind: 'read'; readonly fd: number; readonly file: number };
+  | {
+      readonly kind: 'read';
+      readonly fd: number;
+      readonly file: number;
+      /** At most this many characters (read(2)'s count); absent: whatever is there. */
+      readonly count?: number;
+    };
 
 export type RunState = 'running' | 'sleeping' | 'stopped' | 'zombie';
 
@@ -270,8 +276,18 @@ export interface Cgroup {
   pidsMax: number;
   /** pids.current. */
   current: number;
-  /** pids.events "max" counter. */
+  /** pids.events "max": refusals at this cgroup or a descendant's limit (hierarchical, v2). */
   eventsMax: number;
+  /** pids.events.local "max": refusals because of this cgroup's own pids.max. */
+  eventsMaxLocal: number;
+  /** Forks refused for tasks in this cgroup, whichever limit refused them (v1's pids.events). */
+  forkFail: number;
+  /** pids.peak: the highest pids.current seen (pids_update_watermark). */
+  peak: number;
+  /** Whether "pids" is in cgroup.subtree_control (its children have the pids.* files). */
+  subtreePids: boolean;
+  /** rmdir'ed while zombies still held a charge: gone from /sys/fs/cgroup, kept for the charge. */
+  removed: boolean;
 }
 
 // ---------------------------------------------------------------- the event queue

@@ -155,27 +155,29 @@ function ttyCheckChange(k: Core, t: Task, tty: Tty, sig: number): 'EIO' | 'EINTR
 }
 
 /** read() on a terminal: a line (canonical) or all pending bytes; null = block. */
-export function ttyRead(k: Core, t: Task, tty: Tty): string | 'EOF' | Errno | null {
+export function ttyRead(
+  k: Core,
+  t: Task,
+  tty: Tty,
+  count = Infinity,
+): string | 'EOF' | Errno | null {
   const denied = ttyCheckChange(k, t, tty, SIGTTIN);
   if (denied) return denied;
+  // n_tty_read(): at most `count` characters; what is left stays for the next read.
+  const take = (n: number): string => {
+    const data = tty.input.slice(0, Math.min(n, count));
+    tty.input = tty.input.slice(data.length);
+    return data;
+  };
   if (tty.canonical) {
     const nl = tty.input.indexOf('\n');
-    if (nl >= 0) {
-      const line = tty.input.slice(0, nl + 1);
-      tty.input = tty.input.slice(nl + 1);
-      return line;
-    }
+    if (nl >= 0) return take(nl + 1);
     if (tty.input !== '' && tty.eof) {
-      const rest = tty.input;
-      tty.input = '';
-      tty.eof = false;
+      const rest = take(tty.input.length);
+      if (tty.input === '') tty.eof = false;
       return rest;
     }
-  } else if (tty.input !== '') {
-    const all = tty.input;
-    tty.input = '';
-    return all;
-  }
+  } else if (tty.input !== '') return take(tty.input.length);
   if (tty.eof) {
     tty.eof = false;
     return 'EOF';

@@ -50,7 +50,8 @@ export type Errno =
   | 'EMFILE'
   | 'ENOEXEC'
   | 'ENXIO'
-  | 'ENOTEMPTY';
+  | 'ENOTEMPTY'
+  | 'EBUSY';
 
 export const ERRNO_TEXT: Readonly<Record<Errno, string>> = {
   EPERM: 'Operation not permitted',
@@ -74,6 +75,7 @@ export const ERRNO_TEXT: Readonly<Record<Errno, string>> = {
   ENOEXEC: 'Exec format error',
   ENXIO: 'No such device or address',
   ENOTEMPTY: 'Directory not empty',
+  EBUSY: 'Device or resource busy',
 };
 
 export const isErrno = (v: unknown): v is Errno => typeof v === 'string' && v in ERRNO_TEXT;

@@ -4,7 +4,7 @@
  * keystrokes, read what a terminal shows, and let virtual time pass.
  */
 import { Kernel } from '../kernel-sim/index.ts';
-import type { KernelOptions, Micros, TaskId } from '../kernel-sim/index.ts';
+import type { KernelOptions, KernelSnapshot, Micros, TaskId } from '../kernel-sim/index.ts';
 
 export interface MachineOptions extends KernelOptions {
   /** The login shell (default /bin/bash, started as "-bash" the way login does). */
@@ -25,6 +25,19 @@ export interface Terminal {
   readonly shell: TaskId;
 }
 
+/**
+ * A saved lab machine: the kernel's snapshot plus what is not kernel state: the terminals and
+ * their login shells, and everything each terminal has shown (a terminal emulator's screen is
+ * not in the kernel, as on Linux the pty master's reader keeps it). Plain data; restoring it
+ * with the same program models continues from exactly that point.
+ */
+export interface MachineSnapshot {
+  readonly version: 1;
+  readonly kernel: KernelSnapshot;
+  readonly terminals: readonly Terminal[];
+  readonly shown: readonly (readonly [number, string])[];
+}
+
 export class LabMachine {
   readonly kernel: Kernel;
   /** The first terminal (the one a lesson starts with). */
@@ -34,12 +47,50 @@ export class LabMachine {
   /** Everything each terminal has shown, so a view attached later can replay it. */
   private readonly shown = new Map<number, string[]>();
 
-  constructor(private readonly options: MachineOptions = {}) {
-    this.kernel = Kernel.create({ hostname: 'host', ...options });
+  constructor(
+    private readonly options: MachineOptions = {},
+    saved?: MachineSnapshot,
+  ) {
+    if (saved === undefined) {
+      this.kernel = Kernel.create({ hostname: 'host', ...options });
+      this.kernel.onTtyOutput((tty, text) => this.shown.get(tty)?.push(text));
+      const first = this.openTerminal();
+      this.tty = first.tty;
+      this.shell = first.shell;
+      return;
+    }
+    if (saved.version !== 1)
+      throw new RangeError(`unknown machine snapshot version ${String(saved.version)}`);
+    const first = saved.terminals[0];
+    if (first === undefined) throw new RangeError('a machine snapshot has at least one terminal');
+    this.kernel = Kernel.restore(saved.kernel, { hostname: 'host', ...options });
     this.kernel.onTtyOutput((tty, text) => this.shown.get(tty)?.push(text));
-    const first = this.openTerminal();
+    for (const t of saved.terminals) this.terminalList.push({ ...t });
+    for (const [tty, text] of saved.shown) this.shown.set(tty, text === '' ? [] : [text]);
     this.tty = first.tty;
     this.shell = first.shell;
+  }
+
+  /**
+   * The whole machine as it is now, for stepping back in time. The kernel part is a deep copy
+   * (Kernel.snapshot); the screens are kept as one string per terminal.
+   */
+  snapshot(): MachineSnapshot {
+    return {
+      version: 1,
+      kernel: this.kernel.snapshot(),
+      terminals: this.terminalList.map((t) => ({ ...t })),
+      shown: [...this.shown].map(([tty, parts]) => [tty, parts.join('')] as const),
+    };
+  }
+
+  /**
+   * A machine that continues from a snapshot. The program models are code, not state, so they
+   * must be given again (the same options the saved machine was created with). The snapshot
+   * is not changed and can be restored again.
+   */
+  static restore(snapshot: MachineSnapshot, options: MachineOptions = {}): LabMachine {
+    return new LabMachine(options, snapshot);
   }
 
   /** Opens another terminal with its own root login shell (a second ssh session, say). */

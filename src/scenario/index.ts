@@ -30,7 +30,7 @@ export type { FolderAccess, ValidationResult } from './validate.ts';
 export { CHECKS, CHECK_NAMES, checkSpec } from './checks.ts';
 export type { CheckContext, CheckResult, CheckSpec, ParamSpec, ParamType } from './checks.ts';
 export { STEP_PROMPT_LIMIT, checkClaims, createScenarioMachine, runLines, runStep } from './run.ts';
-export type { ClaimResult, StepResult, WhyItem } from './run.ts';
+export type { ClaimResult, RunOptions, StepResult, WhyItem } from './run.ts';
 export { scenarioJsonSchema, scenarioJsonSchemaText } from './schema.ts';
 export { parseInline, parseMarkdown } from './markdown.ts';
 export type { Block, Inline } from './markdown.ts';

@@ -7,7 +7,6 @@
 import { explainEvent } from '../kernel-sim/index.ts';
 import type { Micros, TaskRef, TraceEvent } from '../kernel-sim/index.ts';
 import type { LabMachine } from '../lab/machine.ts';
-import { runScript } from '../lab/script.ts';
 import { createLabMachine } from '../lab/world.ts';
 import { Screen } from '../terminal/screen.ts';
 import { checkSpec } from './checks.ts';
@@ -148,12 +147,54 @@ function whyOf(
   return out.sort((a, b) => a.time - b.time);
 }
 
+/** A line that presses a key instead of typing (as in `pidlab run --script`). */
+const CONTROL_KEYS: Readonly<Record<string, string>> = {
+  '^C': '\x03',
+  '^Z': '\x1a',
+  '^\\': '\x1c',
+  '^D': '\x04',
+};
+
+export interface RunOptions {
+  /**
+   * How keystrokes reach the first terminal (default: `machine.type`). The page passes its
+   * store's input, so that the lines are recorded in the timeline's history.
+   */
+  readonly type?: (data: string) => void;
+}
+
+/**
+ * Types `lines` at the machine's first terminal the way `pidlab run --script` does
+ * (`src/lab/script.ts`): each line when the shell is back at its prompt, letting virtual time
+ * pass while commands block; a line `^C` (`^Z`, `^\`, `^D`) presses that key at once.
+ * Returns whether the prompt came back after the last line.
+ */
+function typeLines(
+  machine: LabMachine,
+  lines: readonly string[],
+  type: (data: string) => void,
+): boolean {
+  machine.runUntilPrompt(STEP_PROMPT_LIMIT);
+  for (const line of lines) {
+    const key = CONTROL_KEYS[line.trim()];
+    if (key !== undefined) {
+      machine.settle();
+      type(key);
+      continue;
+    }
+    if (!machine.runUntilPrompt(STEP_PROMPT_LIMIT) && !machine.shellAlive()) break;
+    type(`${line}\r`);
+  }
+  return machine.runUntilPrompt(STEP_PROMPT_LIMIT);
+}
+
 /** Types `lines` at the machine's first terminal and checks `claims` afterwards. */
 export function runLines(
   machine: LabMachine,
   lines: readonly string[],
   claims: readonly Claim[] = [],
   why: readonly string[] = [],
+  options: RunOptions = {},
 ): StepResult {
   const since = machine.kernel.trace.length;
   const stepStart = machine.kernel.now;
@@ -162,7 +203,7 @@ export function runLines(
   let finished = true;
   try {
     if (lines.length > 0)
-      finished = runScript(machine, lines.join('\n'), { promptLimit: STEP_PROMPT_LIMIT }).finished;
+      finished = typeLines(machine, lines, options.type ?? ((data) => machine.type(data)));
   } finally {
     off();
   }
@@ -177,6 +218,6 @@ export function runLines(
   };
 }
 
-export function runStep(machine: LabMachine, step: Step): StepResult {
-  return runLines(machine, step.commands, step.claims ?? [], step.why ?? []);
+export function runStep(machine: LabMachine, step: Step, options: RunOptions = {}): StepResult {
+  return runLines(machine, step.commands, step.claims ?? [], step.why ?? [], options);
 }

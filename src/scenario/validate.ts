@@ -9,7 +9,7 @@ import { CHECKS, CHECK_NAMES, checkSpec } from './checks.ts';
 import type { ParamSpec } from './checks.ts';
 import { SCENARIO_SPEC } from './spec.ts';
 import type { Spec } from './spec.ts';
-import { hint } from './suggest.ts';
+import { closest, hint } from './suggest.ts';
 import type { Problem, Scenario } from './types.ts';
 import { SCHEMA_VERSION } from './types.ts';
 import { VARIABLE_REF, variableProblems } from '../grading/variants.ts';
@@ -394,11 +394,13 @@ function semantic(s: Scenario, c: Checker, access: FolderAccess): void {
   for (const p of variableProblems(s, '')) c.add(p.field, p.message);
   if (access.fidelityIds)
     (s.fidelity ?? []).forEach((id, i) => {
-      if (!access.fidelityIds!.has(id))
+      if (!access.fidelityIds!.has(id)) {
+        const near = closest(id, [...access.fidelityIds!]);
         c.add(
           `fidelity[${i}]`,
-          `no fidelity case '${id}' (FILE:N is the Nth case line of fidelity/cases/FILE.sh, comments and blank lines not counted)${hint(id, [...access.fidelityIds!])}`,
+          `no fidelity case '${id}' (FILE:N is the Nth case line of fidelity/cases/FILE.sh, comments and blank lines not counted)${near === undefined ? '' : `; did you mean '${near}'?`}`,
         );
+      }
     });
 }
 

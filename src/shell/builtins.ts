@@ -7,6 +7,7 @@ import type { Ctx, R } from './interpreter.ts';
 import {
   doneText,
   err,
+  errnoText,
   exitShell,
   getVar,
   jobDone,
@@ -105,8 +106,15 @@ function echo(ctx: Ctx, st: ShState, args: string[]): number {
   }
   const r = ctx.write(1, text + (newline ? '\n' : ''));
   if (isErrno(r)) {
+    // bash: builtin_error("write error: %s"); dash reports any output error as an I/O error
+    // (its echo is printf.c's, which names itself again).
     if (r !== 'EPIPE')
-      err(ctx, `${prefix(st)}echo: write error: ${r === 'EBADF' ? 'Bad file descriptor' : r}\n`);
+      err(
+        ctx,
+        st.flavor === 'dash'
+          ? `${prefix(st)}echo: echo: I/O error\n`
+          : `${prefix(st)}echo: write error: ${errnoText(r)}\n`,
+      );
     return 1;
   }
   return 0;

@@ -5,6 +5,7 @@
  */
 import type { Node, Word } from './ast.ts';
 import {
+  ERRNO_TEXT,
   SIGCHLD,
   SIGINT,
   SIGKILL,
@@ -218,6 +219,8 @@ export function timerShell(ctx: Ctx, tag: string): void {
     ctx.exit(128 + SIGINT);
     return;
   }
+  const top = st.frames[st.frames.length - 1];
+  if (tag === 'forkretry' && top?.k === 'forkretry') top.fired = true;
   st.spin = 0;
   run(ctx, st);
 }
@@ -225,6 +228,17 @@ export function timerShell(ctx: Ctx, tag: string): void {
 export function signalShell(ctx: Ctx, info: SigInfo): void {
   if (!isShState(ctx.state)) return;
   const st = S(ctx);
+  const top = st.frames[st.frames.length - 1];
+  if (top?.k === 'forkretry' && !top.fired && !top.interrupted) {
+    // The handler interrupts make_child()'s sleep(): the retry loop ends (EINTR).
+    top.interrupted = true;
+    ctx.clearTimer(top.timer);
+    top.timer = ctx.setTimer(0, 'forkretry');
+  }
+  handleSignal(ctx, st, info);
+}
+
+function handleSignal(ctx: Ctx, st: ShState, info: SigInfo): void {
   const sig = info.sig;
   if (sig === SIGCHLD) {
     st.chld = true;
@@ -437,7 +451,7 @@ export function run(ctx: Ctx, st: ShState): void {
 
 /** Frames at which a pending trap may run: between commands, not inside one. */
 function trapSafe(f: Frame): boolean {
-  return !['fg', 'cmdsub', 'subs', 'waitb', 'readb', 'execve', 'repl'].includes(f.k);
+  return !['fg', 'cmdsub', 'subs', 'waitb', 'readb', 'execve', 'repl', 'forkretry'].includes(f.k);
 }
 
 function dieOfSigint(ctx: Ctx): void {
@@ -716,6 +730,8 @@ function step(ctx: Ctx, st: ShState, f: Frame): R {
       return 'gone';
     case 'execve':
       return stepExecve(ctx, st, f);
+    case 'forkretry':
+      return stepForkRetry(ctx, st, f);
   }
 }
 
@@ -825,7 +841,7 @@ function stepCompound(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'compound' }
     return expandFailed(ctx, st, e);
   }
   if (n.t === 'subshell') {
-    const nofork = f.tail && st.flavor !== 'bash' && !hasTraps(st);
+    const nofork = f.forked === true || (f.tail && st.flavor !== 'bash' && !hasTraps(st));
     if (!nofork) {
       st.frames.pop();
       const child = childState(st, [{ k: 'exit', code: null }], noSetup());
@@ -1220,17 +1236,14 @@ function forkJob(ctx: Ctx, st: ShState, child: ShState, xr: XRedir[], text: stri
   }
   const jc = st.interactive && !st.isChild;
   child.setup = { ...(child.setup ?? noSetup()), pgid: jc ? 0 : null, fg: jc };
-  const pid = ctx.fork({ program: programOf(st), state: child });
+  const pid = shellFork(ctx, st, child, { kind: 'job', child, xr, text });
   restoreFds(ctx, saved);
+  if (pid === 'retry') return 'next';
   return afterFork(ctx, st, pid, text);
 }
 
 function afterFork(ctx: Ctx, st: ShState, pid: number | Errno, text: string): R {
-  if (typeof pid !== 'number') {
-    err(ctx, forkError(st, pid));
-    st.status = 2;
-    return 'next';
-  }
+  if (typeof pid !== 'number') return forkFailed(ctx, st, pid);
   const job = newJob(st, [pid], text, false);
   if (st.interactive && !st.isChild) {
     ctx.setpgid(pid, pid);
@@ -1240,10 +1253,86 @@ function afterFork(ctx: Ctx, st: ShState, pid: number | Errno, text: string): R 
   return 'next';
 }
 
-export function forkError(st: ShState, e: Errno): string {
-  if (st.flavor === 'bash') return `${prefix(st)}fork: ${errnoText(e)}\n`;
-  if (st.flavor === 'dash') return `${prefix(st)}Cannot fork\n`;
-  return `${prefix(st)}can't fork\n`;
+/** bash jobs.c FORKSLEEP_MAX: make_child() sleeps 1, 2, 4 and 8 seconds between attempts. */
+const FORKSLEEP_MAX = 16;
+
+type ForkThen = Extract<Frame, { k: 'forkretry' }>['then'];
+
+/**
+ * fork() as the shell does it. bash's make_child() (jobs.c) retries EAGAIN: it reaps what has
+ * exited (waitchld), says "fork: retry: ..." (sys_error, no line number), sleeps forksleep
+ * seconds and tries again with forksleep doubled, until forksleep reaches FORKSLEEP_MAX; a signal
+ * handler that interrupts the sleep (SIGCHLD's, a trap's) ends the loop with EINTR. dash and
+ * busybox ash try once (forkshell). Returns the PID, 'retry' when a forkretry frame now sleeps
+ * (the caller undoes its setup and returns 'next'), or the errno of a final failure.
+ */
+function shellFork(
+  ctx: Ctx,
+  st: ShState,
+  child: ShState,
+  then: ForkThen,
+): number | Errno | 'retry' {
+  const sleep = st.forkSleep ?? 1;
+  delete st.forkSleep;
+  const pid = ctx.fork({ program: programOf(st), state: child });
+  if (typeof pid === 'number') return pid;
+  if (st.flavor !== 'bash' || pid !== 'EAGAIN' || sleep >= FORKSLEEP_MAX) return pid;
+  reapNohang(ctx, st);
+  err(ctx, `${st.arg0}: fork: retry: ${errnoText(pid)}\n`);
+  const timer = ctx.setTimer(sleep * 1_000_000, 'forkretry');
+  st.frames.push({ k: 'forkretry', secs: sleep, timer, fired: false, interrupted: false, then });
+  return 'retry';
+}
+
+/** The sleep between two fork attempts ended (timer), or a signal handler interrupted it. */
+function stepForkRetry(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'forkretry' }>): R {
+  if (!f.fired) return 'block';
+  st.frames.pop();
+  if (f.interrupted) return forkFailed(ctx, st, 'EINTR');
+  st.forkSleep = f.secs * 2;
+  switch (f.then.kind) {
+    case 'job':
+      return forkJob(ctx, st, f.then.child, f.then.xr, f.then.text);
+    case 'async':
+      return startAsync(ctx, st, f.then.node, f.then.src);
+    case 'restep':
+      return 'next';
+  }
+}
+
+/**
+ * A fork that failed for good. bash: sys_error("fork"), status EX_NOEXEC (126) | 128 = 254, and
+ * throw_to_top_level() (sig.c): an interactive shell drops the rest of what it was running and
+ * prompts again, any other shell (a subshell, `bash -c`, a script) exits. dash:
+ * sh_error("Cannot fork") and busybox ash: "can't fork: ERR" (ash_msg_and_raise_perror), status 2,
+ * the same two outcomes (an EXERROR exception).
+ */
+function forkFailed(ctx: Ctx, st: ShState, e: Errno): R {
+  let code: number;
+  if (st.flavor === 'bash') {
+    err(ctx, `${st.arg0}: fork: ${errnoText(e)}\n`);
+    code = 254;
+  } else if (st.flavor === 'dash') {
+    err(ctx, `${prefix(st)}Cannot fork\n`);
+    code = 2;
+  } else {
+    err(ctx, `${prefix(st)}can't fork: ${errnoText(e)}\n`);
+    code = 2;
+  }
+  st.status = code;
+  if (!st.interactive || st.isChild) return exitShell(ctx, st, code);
+  for (let i = st.frames.length - 1; i >= 0; i--) {
+    const f = st.frames[i];
+    if (f?.k === 'restore') restoreFds(ctx, f.fds);
+  }
+  const repl = st.frames.find((f) => f.k === 'repl');
+  st.frames = [
+    repl?.k === 'repl'
+      ? { k: 'repl', phase: 'prompt', buf: '', queue: repl.queue }
+      : { k: 'repl', phase: 'prompt', buf: '', queue: [] },
+  ];
+  st.ctl = null;
+  return 'next';
 }
 
 export function programOf(st: ShState): string {
@@ -1497,8 +1586,10 @@ function stepRead(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'readb' }>): R {
     } else {
       const wake = takeRead(st);
       let r: ReturnType<Ctx['read']>;
+      // One byte at a time, as dash, bash (on a pipe or terminal) and busybox do: what follows
+      // the line stays in the pipe for the next reader (`(read x; cat)`).
       if (wake !== undefined) r = wake;
-      else r = ctx.read(0);
+      else r = ctx.read(0, 1);
       if (typeof r === 'object' && 'blocked' in r) return 'block';
       if (r === 'EINTR') continue;
       if (r === 'EOF' || isErrno(r)) {
@@ -1552,7 +1643,28 @@ function stepPipe(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'pipe' }>): R {
     if (f.node.bang) st.status = st.status === 0 ? 1 : 0;
     return 'next';
   }
-  const n = f.node;
+  const pids = forkPipeline(ctx, st, f.node, false, { kind: 'restep' });
+  if (!Array.isArray(pids)) return pids;
+  const jc = st.interactive && !st.isChild;
+  const job = newJob(st, pids, nodeText(f.node), false);
+  if (jc) ctx.tcsetpgrp(0, job.pgid);
+  f.phase = 1;
+  st.frames.push({ k: 'fg', job: job.id });
+  return 'next';
+}
+
+/**
+ * Forks every member of a pipeline from this shell, connected by pipes (dash evalpipe, bash
+ * execute_pipeline), in the foreground or in the background (`a | b &` has no extra shell in
+ * between). Returns the PIDs, or what the step does when a fork failed or is being retried.
+ */
+function forkPipeline(
+  ctx: Ctx,
+  st: ShState,
+  n: Extract<Node, { t: 'pipeline' }>,
+  bg: boolean,
+  then: ForkThen,
+): number[] | R {
   const pipes: [number, number][] = [];
   for (let i = 0; i < n.cmds.length - 1; i++) {
     const p = ctx.pipe();
@@ -1561,6 +1673,10 @@ function stepPipe(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'pipe' }>): R {
       for (const [a, b] of pipes) {
         ctx.close(a);
         ctx.close(b);
+      }
+      if (bg) {
+        st.status = 2;
+        return 'next';
       }
       return done(st, 2);
     }
@@ -1576,17 +1692,21 @@ function stepPipe(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'pipe' }>): R {
     if (i < n.cmds.length - 1) dups.push([(pipes[i] as [number, number])[1], 1]);
     const setup: Setup = {
       pgid: jc ? pgid : null,
-      fg: jc,
-      asyncIgnore: false,
+      fg: jc && !bg,
+      asyncIgnore: bg && !jc,
       dups,
       closes: all.filter((fd) => fd > 2),
     };
     const tmp = childState(st, [{ k: 'exit', code: null }], setup);
     pushNode(tmp, n.cmds[i] as Node, true);
-    const pid = ctx.fork({ program: programOf(st), state: tmp });
+    markForked(tmp);
+    // Only the first fork of a pipeline is retried here: a later one would have to keep the
+    // members already running (bash retries every fork; a known simplification).
+    const pid =
+      i === 0 ? shellFork(ctx, st, tmp, then) : ctx.fork({ program: programOf(st), state: tmp });
     if (typeof pid !== 'number') {
-      err(ctx, forkError(st, pid));
-      break;
+      for (const fd of all) ctx.close(fd);
+      return pid === 'retry' ? 'next' : forkFailed(ctx, st, pid);
     }
     if (jc) {
       ctx.setpgid(pid, pgid === 0 ? pid : pgid);
@@ -1595,12 +1715,17 @@ function stepPipe(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'pipe' }>): R {
     pids.push(pid);
   }
   for (const fd of all) ctx.close(fd);
-  if (pids.length === 0) return done(st, 2);
-  const job = newJob(st, pids, nodeText(n), false);
-  if (jc) ctx.tcsetpgrp(0, job.pgid);
-  f.phase = 1;
-  st.frames.push({ k: 'fg', job: job.id });
-  return 'next';
+  return pids;
+}
+
+/**
+ * bash runs a `( ... )` that is a pipeline member or an asynchronous command in the child it forks
+ * for it (execute_command_internal: make_child, then execute_in_subshell), not in another one.
+ */
+function markForked(child: ShState): void {
+  const top = child.frames[child.frames.length - 1];
+  if (child.flavor === 'bash' && top?.k === 'compound' && top.node.t === 'subshell')
+    top.forked = true;
 }
 
 /** `cmd &`: fork the whole and-or list; do not wait. */
@@ -1613,16 +1738,32 @@ function startAsync(ctx: Ctx, st: ShState, node: Node, src: string): R {
     dups: [],
     closes: [],
   };
-  const child = childState(st, [{ k: 'exit', code: null }], setup);
-  pushNode(child, node, true);
-  const pid = ctx.fork({ program: programOf(st), state: child });
-  if (typeof pid !== 'number') {
-    err(ctx, forkError(st, pid));
-    st.status = 2;
+  const text = src.replace(/\s*&$/, '') || nodeText(node);
+  // dash wraps `cmd &` in a node whose line number its parser never sets (parser.c list(): a
+  // fresh stalloc'd nredir), so an error before the child's first command (Cannot fork) names
+  // line 0 on Linux; a compound command with redirections is already such a node, with its line.
+  const ownLine =
+    'redirs' in node && node.redirs.length > 0 && node.t !== 'simple' && node.t !== 'subshell';
+  if (st.flavor === 'dash' && !(node.t === 'pipeline' && node.cmds.length > 1) && !ownLine)
+    st.line = 0;
+  if (node.t === 'pipeline' && node.cmds.length > 1) {
+    const pids = forkPipeline(ctx, st, node, true, { kind: 'async', node, src });
+    if (!Array.isArray(pids)) return pids;
+    const job = newJob(st, pids, text, true);
+    const last = pids[pids.length - 1] as number;
+    st.lastBg = last;
+    if (jc) err(ctx, `[${job.id}] ${last}\n`);
+    st.status = 0;
     return 'next';
   }
+  const child = childState(st, [{ k: 'exit', code: null }], setup);
+  pushNode(child, node, true);
+  markForked(child);
+  const pid = shellFork(ctx, st, child, { kind: 'async', node, src });
+  if (pid === 'retry') return 'next';
+  if (typeof pid !== 'number') return forkFailed(ctx, st, pid);
   if (jc) ctx.setpgid(pid, pid);
-  const job = newJob(st, [pid], src.replace(/\s*&$/, '') || nodeText(node), true);
+  const job = newJob(st, [pid], text, true);
   st.lastBg = pid;
   if (jc) err(ctx, `[${job.id}] ${pid}\n`);
   // Non-interactive shells keep at most a few finished jobs for `wait`.
@@ -1649,12 +1790,11 @@ function stepCmdsub(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'cmdsub' }>): 
     const child = childState(st, [{ k: 'exit', code: null }], setup);
     child.frames.push({ k: 'script', src: f.src, pos: 0, line: st.line, top: true });
     void parsed;
-    const pid = ctx.fork({ program: programOf(st), state: child });
+    const pid = shellFork(ctx, st, child, { kind: 'restep' });
     ctx.close(w);
     if (typeof pid !== 'number') {
       ctx.close(r);
-      err(ctx, forkError(st, pid));
-      return finishSub(st, f, '');
+      return pid === 'retry' ? 'next' : forkFailed(ctx, st, pid);
     }
     f.fd = r;
     f.job = newJob(st, [pid], '', false, true).id;
@@ -1791,7 +1931,7 @@ export function errnoText(e: string): string {
     ENOTTY: 'Inappropriate ioctl for device',
     EPIPE: 'Broken pipe',
   };
-  return T[e] ?? e;
+  return T[e] ?? (isErrno(e) ? ERRNO_TEXT[e] : e);
 }
 
 // ------------------------------------------------------------------ text of commands

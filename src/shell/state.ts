@@ -92,7 +92,14 @@ export type Frame =
       tail: boolean;
       subs: string[] | null;
     }
-  | { k: 'compound'; node: Node; tail: boolean; subs: string[] | null }
+  | {
+      k: 'compound';
+      node: Node;
+      tail: boolean;
+      subs: string[] | null;
+      /** A `( ... )` that already runs in the child forked for it (bash: `( ... ) &`, a pipe). */
+      forked?: boolean;
+    }
   | { k: 'subs'; srcs: string[]; out: string[] }
   | { k: 'cmdsub'; src: string; phase: 0 | 1 | 2; fd: number; buf: string; job: number }
   | { k: 'fg'; job: number }
@@ -107,6 +114,22 @@ export type Frame =
   | { k: 'trap'; status: number }
   | { k: 'bang' }
   | { k: 'exit'; code: number | null }
+  | {
+      /**
+       * bash's make_child() sleeping between fork attempts that failed with EAGAIN; `then` is
+       * the fork to try again: a foreground job, an asynchronous list, or the frame below
+       * (a pipeline or a command substitution that has not forked anything yet).
+       */
+      k: 'forkretry';
+      secs: number;
+      timer: number;
+      fired: boolean;
+      interrupted: boolean;
+      then:
+        | { kind: 'job'; child: ShState; xr: XRedir[]; text: string }
+        | { kind: 'async'; node: Node; src: string }
+        | { kind: 'restep' };
+    }
   | {
       k: 'execve';
       path: string;
@@ -165,6 +188,8 @@ export interface ShState {
   spin: number;
   /** The EXIT trap is running. */
   exiting: boolean;
+  /** bash make_child()'s forksleep for the fork being retried (absent: a first attempt). */
+  forkSleep?: number;
 }
 
 export function isShState(x: unknown): x is ShState {

@@ -71,9 +71,11 @@ export interface ProgramContext<S = unknown> {
    * read(2): what is available now (a whole line from a terminal in canonical mode, the whole
    * buffered content of a pipe, the rest of a file), 'EOF' at end of file, or BLOCKED: the
    * result then comes to resume as { call: 'read' }. A background process reading its
-   * controlling terminal gets SIGTTIN.
+   * controlling terminal gets SIGTTIN. With `count` (a positive integer), at most that many
+   * characters; the rest stays for the next reader (a shell's `read` builtin takes one byte at
+   * a time from a pipe so that it never eats what follows its line).
    */
-  read(fd: number): string | 'EOF' | Errno | Blocked;
+  read(fd: number, count?: number): string | 'EOF' | Errno | Blocked;
   /** write(2): EPIPE (and SIGPIPE) on a pipe nobody reads; EBADF on a closed descriptor. */
   write(fd: number, text: string): number | Errno;
   /** open(2) on the simulated file system ('/proc', '/dev/null', '/dev/tty', files). */

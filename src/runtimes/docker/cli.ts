@@ -207,24 +207,31 @@ function daemonsRunning(ctx: Ctx): boolean {
   return e !== undefined && e.comm === 'dockerd' && e.state !== 'Z';
 }
 
+/** A live daemon of that command name recorded in the pid file (as systemd's units would keep). */
+function daemonRunning(ctx: Ctx, pidFile: string, comm: string): boolean {
+  const text = ctx.fs.readFile(pidFile);
+  if (isErrno(text)) return false;
+  const e = ctx.proc.get(Number(text.trim()));
+  return e !== undefined && e.comm === comm && e.state !== 'Z';
+}
+
 function daemonHelper(ctx: Ctx): void {
   mkdirs(ctx, '/run/containerd');
-  const pids: number[] = [];
-  for (const [path, argv] of [
-    ['/usr/bin/containerd', ['/usr/bin/containerd']],
-    [
-      '/usr/bin/dockerd',
-      ['/usr/bin/dockerd', '-H', 'fd://', '--containerd=/run/containerd/containerd.sock'],
-    ],
-  ] as const) {
+  const start = (path: string, argv: readonly string[], pidFile: string): void => {
     const pid = ctx.fork({
       program: 'docker',
       state: { ...fresh([]), role: 'daemon-exec', path, argv: [...argv] },
     });
-    pids.push(isErrno(pid) ? 0 : pid);
-  }
-  writeText(ctx, CONTAINERD_PID_FILE, `${pids[0] ?? 0}\n`);
-  writeText(ctx, DOCKERD_PID_FILE, `${pids[1] ?? 0}\n`);
+    writeText(ctx, pidFile, `${isErrno(pid) ? 0 : pid}\n`);
+  };
+  // dockerd and the kubelet share one containerd on a node: start it only if none runs.
+  if (!daemonRunning(ctx, CONTAINERD_PID_FILE, 'containerd'))
+    start('/usr/bin/containerd', ['/usr/bin/containerd'], CONTAINERD_PID_FILE);
+  start(
+    '/usr/bin/dockerd',
+    ['/usr/bin/dockerd', '-H', 'fd://', '--containerd=/run/containerd/containerd.sock'],
+    DOCKERD_PID_FILE,
+  );
   ctx.exit(0);
 }
 

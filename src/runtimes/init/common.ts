@@ -32,6 +32,7 @@ export const ERRNO_NUMBER: Readonly<Record<Errno, number>> = {
   EAGAIN: 11,
   ENOMEM: 12,
   EACCES: 13,
+  EBUSY: 16,
   EEXIST: 17,
   ENOTEMPTY: 39,
   ENOTDIR: 20,
