@@ -83,6 +83,18 @@ test('an exercise from the first attempt through a hint, a failure, success, exp
   await page.screenshot({ path: `${SCREENSHOTS}/exercise-failed-dark.png` });
   await page.emulateMedia({ colorScheme: 'light' });
 
+  // Stepping back in the timeline replaces the lab's machine: the exercise says so and
+  // continues the saved attempt on a replay of it.
+  await page.getByRole('button', { name: 'Step back', exact: true }).click();
+  const detached = ex.getByRole('alert');
+  await expect(detached).toContainText('The lab’s machine is no longer this exercise’s');
+  await expect(ex.getByRole('button', { name: 'Check' })).toBeDisabled();
+  await detached.getByRole('button', { name: 'Continue the exercise' }).click();
+  await expect(detached).toHaveCount(0);
+  await expect(ex.getByRole('status')).toHaveText('Not yet: 1 of 2 goals hold.');
+  await expect(ex.locator('.rung--reacting')).toContainText('that sleep was adopted by PID 1');
+  await expect.poll(() => terminalText(page)).toContain(`docker exec ${name} sh -c`);
+
   // Any route that reaches the goals: start the container again and exec the sleep.
   await typeInTerminal(page, `docker rm -f ${name}`);
   await promptBack(page);
