@@ -19,7 +19,7 @@ describe('the bundled lessons', () => {
   it('every scenario folder is bundled and loads', () => {
     expect(CATALOG.map((c) => c.result.problems)).toEqual(CATALOG.map(() => []));
     expect(bundledLessons().map((l) => l.scenario.order)).toEqual([
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15,
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
     ]);
   });
 });

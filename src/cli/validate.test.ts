@@ -16,7 +16,7 @@ describe('pidlab validate', () => {
     const r = await pidlab('validate', path('scenarios'));
     expect(r.err).toBe('');
     expect(r.out).toContain('03-zombies: ok\n');
-    expect(r.out).toMatch(/^13 scenarios checked, 0 with problems\n/m);
+    expect(r.out).toMatch(/^15 scenarios checked, 0 with problems\n/m);
     expect(r.code).toBe(0);
   });
 

@@ -1057,6 +1057,13 @@ class TaskContext implements ProgramContext<unknown> {
     return spawnThreads(this.k, this.live(), count);
   }
 
+  setProcTitle(argv: readonly string[]): void {
+    // setproctitle(3) / nginx's ngx_setproctitle: the process overwrites its own argv memory,
+    // which is what /proc/PID/cmdline (and so ps) reads back. comm is unchanged.
+    const t = this.live();
+    if (argv.length > 0) t.argv = [...argv];
+  }
+
   busy(): void {
     const t = this.live();
     t.busy = true;

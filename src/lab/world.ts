@@ -7,7 +7,7 @@
  */
 import { SHELL_BINARIES, SHELL_PROGRAMS } from '../shell/programs.ts';
 import { COMMAND_BINARIES, COMMAND_PROGRAMS } from '../commands/index.ts';
-import { INIT_BINARIES, INIT_PROGRAMS } from '../runtimes/init/index.ts';
+import { INIT_BINARIES, INIT_FILES, INIT_PROGRAMS } from '../runtimes/init/index.ts';
 import { APP_BINARIES, APP_FILES, APP_PROGRAMS } from '../runtimes/apps/index.ts';
 import { DOCKER_BINARIES, DOCKER_FILES, DOCKER_PROGRAMS } from '../runtimes/docker/index.ts';
 import {
@@ -42,7 +42,13 @@ function labOptions(options: MachineOptions): MachineOptions {
     ...options,
     programs: [...LAB_PROGRAMS, ...(options.programs ?? [])],
     binaries: { ...LAB_BINARIES, ...(options.binaries ?? {}) },
-    files: { ...APP_FILES, ...DOCKER_FILES, ...KUBERNETES_FILES, ...(options.files ?? {}) },
+    files: {
+      ...APP_FILES,
+      ...INIT_FILES,
+      ...DOCKER_FILES,
+      ...KUBERNETES_FILES,
+      ...(options.files ?? {}),
+    },
   };
 }
 

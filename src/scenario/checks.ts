@@ -6,6 +6,7 @@
  * printed. A result says what the model actually shows, so a failed goal can be put beside it.
  */
 import { findContainer } from '../runtimes/docker/store.ts';
+import { loadStatus } from '../runtimes/kubernetes/store.ts';
 import { parseSignal, sigName } from '../kernel-sim/index.ts';
 import type { Micros, NsId, ProcEntry, TraceEvent } from '../kernel-sim/index.ts';
 import type { LabMachine } from '../lab/machine.ts';
@@ -56,6 +57,14 @@ const SCOPE_PARAMS: Readonly<Record<string, ParamSpec>> = {
     type: 'namespace',
     doc: '"host" (default) or "newest": the most recently created PID namespace whose PID 1 is alive',
   },
+  pod: {
+    type: 'string',
+    doc: "look inside a Kubernetes pod's container's PID namespace (the pod's name)",
+  },
+  podContainer: {
+    type: 'string',
+    doc: 'with pod: which container (default: the first one)',
+  },
 };
 
 interface Scope {
@@ -73,6 +82,19 @@ function scopeOf(ctx: CheckContext, args: Args): Scope | string {
     const task = k.taskByPid(c.state.Pid);
     if (task === undefined) return `container '${args.container}' has no process`;
     return { ns: k.nsOf(task), label: `in container '${args.container}'` };
+  }
+  if (typeof args.pod === 'string') {
+    const status = loadStatus(k.sys(k.hostInit), args.pod);
+    if (!status) return `there is no pod '${args.pod}'`;
+    const name = typeof args.podContainer === 'string' ? args.podContainer : undefined;
+    const c =
+      name === undefined ? status.containers[0] : status.containers.find((x) => x.name === name);
+    const label = `container '${c?.name ?? name ?? '?'}' of pod '${args.pod}'`;
+    if (!c) return `pod '${args.pod}' has no container '${name ?? ''}'`;
+    if (c.state !== 'running' || c.pid === 0) return `${label} is not running (${c.state})`;
+    const task = k.taskByPid(c.pid);
+    if (task === undefined) return `${label} has no process`;
+    return { ns: k.nsOf(task), label: `in ${label}` };
   }
   if (args.namespace === 'newest') {
     const ids = k.namespaceIds().filter((id) => id !== k.rootNs);

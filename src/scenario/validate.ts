@@ -244,8 +244,14 @@ class Checker {
           join(path, 'args'),
           `check '${spec.name}' needs argument '${key}' (${p.type}: ${p.doc})`,
         );
-    if (args.container !== undefined && args.namespace !== undefined)
-      this.add(join(path, 'args'), `give either 'container' or 'namespace', not both`);
+    const scopes = ['container', 'namespace', 'pod'].filter((k) => args[k] !== undefined);
+    if (scopes.length > 1)
+      this.add(
+        join(path, 'args'),
+        `give one of 'container', 'namespace' or 'pod', not ${scopes.map((k) => `'${k}'`).join(' and ')}`,
+      );
+    if (args.podContainer !== undefined && args.pod === undefined)
+      this.add(join(path, 'args'), `'podContainer' needs 'pod' (the pod it belongs to)`);
   }
 }
 

@@ -135,6 +135,11 @@ export interface ProgramContext<S = unknown> {
   setnsMount(pid: number): 0 | Errno;
   /** Starts `count` extra threads (they take PID numbers and count against pids.max). */
   spawnThreads(count: number): 0 | Errno;
+  /**
+   * Overwrites the process's argv in place (setproctitle(3), nginx's "nginx: worker process"):
+   * /proc/PID/cmdline shows the new text, comm stays.
+   */
+  setProcTitle(argv: readonly string[]): void;
   /** The program spins on the CPU (state R) until a signal changes that. */
   busy(): void;
   /** A deterministic random number in [0, 1) from the kernel's seeded generator. */

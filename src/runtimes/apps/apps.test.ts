@@ -168,6 +168,35 @@ wait $!; echo rc=$?`);
   });
 });
 
+describe('python web.py not as PID 1', () => {
+  it('SIGTERM has its default action (terminated, 143); SIGINT raises KeyboardInterrupt (130)', () => {
+    const t = run(`python3 /app/web.py &
+sleep 1
+kill -TERM $!
+wait $!; echo rc=$?
+python3 /app/web.py &
+sleep 1
+kill -INT $!
+wait $!; echo rc=$?`);
+    expect(t).toMatch(/web.py pid=\d+ serving on :8000/);
+    expect(t).toContain('rc=143');
+    // As CPython 3.11.7 prints it on the reference machine (Debian's library path here).
+    expect(t).toContain(
+      'Traceback (most recent call last):\n' +
+        '  File "/app/web.py", line 6, in <module>\n' +
+        '    httpd.serve_forever()\n' +
+        '  File "/usr/lib/python3.11/socketserver.py", line 233, in serve_forever\n' +
+        '    ready = selector.select(poll_interval)\n' +
+        '            ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n' +
+        '  File "/usr/lib/python3.11/selectors.py", line 415, in select\n' +
+        '    fd_event_list = self._selector.poll(timeout)\n' +
+        '                    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n' +
+        'KeyboardInterrupt\n',
+    );
+    expect(t).toContain('rc=130');
+  });
+});
+
 describe('convert', () => {
   it('cancelled conversions leave their delegates as zombies under PID 1', () => {
     const t = run(`${NS} node /app/convert-server.js &

@@ -1,3 +1,5 @@
+import { NGINX_CONF, NGINX_ENTRYPOINT } from './nginx.ts';
+
 /**
  * The application sources the runtime models "run", installed in the lab's file system. Each is
  * real code that would behave as modelled (see the pattern rules in node.ts, go.ts, python.ts).
@@ -111,6 +113,34 @@ setInterval(() => {
 }, 5000);
 `;
 
+/** Specs of the data-declared app (/usr/local/bin/app, see spec-app.md). */
+export const APP_JSON = `{
+  "description": "A worker: drains for 0.5 s on SIGTERM, ignores SIGHUP, runs a helper every 2 s and reaps it",
+  "print": ["app pid={pid} ppid={ppid} started"],
+  "signals": {
+    "SIGTERM": { "action": "exit", "code": 0, "afterMs": 500, "print": "app: {sig} received, draining" },
+    "SIGINT": { "action": "exit", "code": 130, "print": "app: {sig} received" },
+    "SIGHUP": { "action": "ignore" }
+  },
+  "children": [{ "command": ["sleep", "1"], "atMs": 2000, "everyMs": 2000, "wait": true }]
+}
+`;
+
+export const CRASH_JSON = `{
+  "description": "Fails at once: it cannot reach its database",
+  "print": ["crash pid={pid} starting"],
+  "exit": { "code": 1, "afterMs": 200, "print": "crash: cannot connect to db:5432, exiting 1" }
+}
+`;
+
+export const FLAKY_JSON = `{
+  "description": "Runs for 3 s, then fails",
+  "print": ["flaky pid={pid} serving"],
+  "signals": { "SIGTERM": { "action": "exit", "code": 0, "print": "flaky: {sig}, bye" } },
+  "exit": { "code": 1, "afterMs": 3000, "print": "flaky: lost connection, exiting 1" }
+}
+`;
+
 export const APP_FILES: Readonly<
   Record<string, string | { readonly content: string; readonly mode: number }>
 > = {
@@ -124,4 +154,13 @@ export const APP_FILES: Readonly<
   '/app/web.py': WEB_PY,
   '/app/convert-server.js': CONVERT_SERVER_JS,
   '/tmp/upload.jpg': 'JFIF (a photo someone uploaded)\n',
+  '/app/app.json': APP_JSON,
+  '/app/crash.json': CRASH_JSON,
+  '/app/flaky.json': FLAKY_JSON,
+  '/etc/nginx/nginx.conf': NGINX_CONF,
+  '/etc/nginx/conf.d/default.conf':
+    'server {\n    listen       80;\n    server_name  localhost;\n    location / {\n        root   /usr/share/nginx/html;\n        index  index.html index.htm;\n    }\n}\n',
+  '/docker-entrypoint.sh': { content: NGINX_ENTRYPOINT, mode: 0o755 },
+  '/var/log/nginx/.keep': '',
+  '/var/run/.keep': '',
 };

@@ -8,13 +8,27 @@ import { convert, gs } from './convert.ts';
 import { GO_BINARY_SOURCES, GO_RUN_EXE, GO_TOOL_DIR, goApp, goTool } from './go.ts';
 import { node } from './node.ts';
 import { python } from './python.ts';
+import { specApp } from './spec-app.ts';
+import { nginx } from './nginx.ts';
 
 export { APP_FILES } from './files.ts';
 export { parseNodeScript } from './node.ts';
 export { parseGoMain } from './go.ts';
 export { parsePython } from './python.ts';
+export { parseNginxConf } from './nginx.ts';
+export { parseAppSpec, SPEC_APP_DEFAULT } from './spec-app.ts';
+export type { AppSpec } from './spec-app.ts';
 
-export const APP_PROGRAMS: Program[] = [node, goApp, goTool, python, convert, gs] as Program[];
+export const APP_PROGRAMS: Program[] = [
+  node,
+  goApp,
+  goTool,
+  python,
+  convert,
+  gs,
+  specApp,
+  nginx,
+] as Program[];
 
 export const APP_BINARIES: Record<string, string> = {
   '/usr/bin/node': 'node',
@@ -32,4 +46,6 @@ export const APP_BINARIES: Record<string, string> = {
   '/usr/bin/python': 'python3',
   '/usr/bin/convert': 'convert',
   '/usr/bin/gs': 'gs',
+  '/usr/local/bin/app': 'spec-app',
+  '/usr/sbin/nginx': 'nginx',
 };

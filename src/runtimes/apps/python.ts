@@ -4,7 +4,8 @@
  *   background job of a non-interactive shell inherits it ignored and keeps it so); SIGPIPE
  *   and SIGXFSZ are set to SIG_IGN; everything else stays SIG_DFL — so as a namespace init
  *   SIGTERM, SIGHUP, SIGUSR1... are dropped by the kernel.
- * - An uncaught KeyboardInterrupt prints its traceback and the interpreter dies "by SIGINT"
+ * - An uncaught KeyboardInterrupt prints its traceback (with http.server's frames when it was in
+ *   serve_forever, see keyboardInterrupt) and the interpreter dies "by SIGINT"
  *   (Modules/main.c exit_sigint: SIG_DFL + kill(getpid(), SIGINT)); as PID 1 that raise is
  *   dropped and it falls back to exit status 130.
  *
@@ -119,6 +120,32 @@ function ignoredAtStart(ctx: ProgramContext): bigint {
   return m ? BigInt(`0x${m[1]}`) : 0n;
 }
 
+/**
+ * The traceback of an uncaught KeyboardInterrupt, as CPython 3.11.7 prints it (observed on the
+ * reference machine): the script's frame with its absolute path (__main__.__file__ is absolute
+ * since 3.9); inside http.server's serve_forever() also the socketserver and selectors frames,
+ * with 3.11's ^^^ under the part of the line that was running. The standard library is in
+ * /usr/local/lib/python3.11 in the python:3.11 image (which sets PYTHON_VERSION), in
+ * /usr/lib/python3.11 on Debian.
+ */
+function keyboardInterrupt(ctx: ProgramContext, plan: PyPlan): string {
+  const w = plan.waitLine;
+  const file = plan.file.startsWith('<') ? plan.file : ctx.fs.resolve(plan.file);
+  let out = `Traceback (most recent call last):\n  File "${file}", line ${w?.no ?? 1}, in <module>\n    ${w?.text ?? ''}\n`;
+  if (w && /\bserve_forever\(/.test(w.text)) {
+    const lib =
+      ctx.env.PYTHON_VERSION !== undefined ? '/usr/local/lib/python3.11' : '/usr/lib/python3.11';
+    out +=
+      `  File "${lib}/socketserver.py", line 233, in serve_forever\n` +
+      '    ready = selector.select(poll_interval)\n' +
+      `            ${'^'.repeat(30)}\n` +
+      `  File "${lib}/selectors.py", line 415, in select\n` +
+      '    fd_event_list = self._selector.poll(timeout)\n' +
+      `                    ${'^'.repeat(28)}\n`;
+  }
+  return `${out}KeyboardInterrupt\n`;
+}
+
 export const python: Program<PyState | null> = {
   name: 'python3',
   start(ctx) {
@@ -168,11 +195,7 @@ export const python: Program<PyState | null> = {
     }
     if (info.sig === SIGINT && !s.dying) {
       s.dying = true;
-      const w = s.plan.waitLine;
-      ctx.write(
-        2,
-        `Traceback (most recent call last):\n  File "${s.plan.file}", line ${w?.no ?? 1}, in <module>\n    ${w?.text ?? ''}\nKeyboardInterrupt\n`,
-      );
+      ctx.write(2, keyboardInterrupt(ctx, s.plan));
       // exit_sigint(): die by SIGINT if possible, else 130.
       ctx.sigaction(SIGINT, 'default');
       ctx.kill(ctx.getpid(), SIGINT);

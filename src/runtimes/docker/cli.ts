@@ -872,6 +872,8 @@ export function inspectObject(c: Container): Record<string, unknown> {
     Image: `sha256:${cfg.imageId}`,
     LogPath: logFile(cfg.id),
     Name: `/${cfg.name}`,
+    // No --restart policy is modelled: the engine never restarts a container.
+    RestartCount: 0,
     HostConfig: {
       AutoRemove: cfg.autoRemove,
       Init: cfg.init,
@@ -1136,7 +1138,12 @@ function top(ctx: Ctx, args: string[]): void {
       stime(e.startTime),
       e.tty,
       '00:00:00',
-      e.argv.length > 0 ? e.argv.join(' ') : `[${e.comm}]`,
+      // docker top runs `ps -ef`: a zombie has no cmdline, procps prints "[comm] <defunct>".
+      e.state === 'Z'
+        ? `[${e.comm}] <defunct>`
+        : e.argv.length > 0
+          ? e.argv.join(' ')
+          : `[${e.comm}]`,
     ]);
   out(ctx, table(rows, 20, 1));
   ctx.exit(0);

@@ -77,6 +77,28 @@ export const IMAGE_CATALOGUE: readonly ImageConfig[] = [
     env: { PATH: DEFAULT_ENV_PATH, PYTHON_VERSION: '3.11.8', LANG: 'C.UTF-8' },
   }),
   base('alpine:3.19', ['/bin/sh'], { size: '7.38MB', shell: 'busybox' }),
+  // The official image: its entrypoint script execs nginx (the master is PID 1); STOPSIGNAL
+  // SIGQUIT asks for a graceful shutdown (nginxinc/docker-nginx mainline/debian/Dockerfile).
+  base('nginx:1.25', ['nginx', '-g', 'daemon off;'], {
+    size: '187MB',
+    entrypoint: ['/docker-entrypoint.sh'],
+    stopSignal: 'SIGQUIT',
+    env: { PATH: DEFAULT_ENV_PATH, NGINX_VERSION: '1.25.5', PKG_RELEASE: '1~bookworm' },
+  }),
+  // Debian 12 with the supervisor package; supervisord in the foreground as PID 1.
+  base(
+    'pidlab/supervisord:4.2',
+    ['/usr/bin/supervisord', '-n', '-c', '/etc/supervisor/supervisord.conf'],
+    {
+      size: '136MB',
+    },
+  ),
+  // Debian 12 with systemd as PID 1 and app.service enabled (like jrei/systemd-debian:12, which
+  // sets container=docker so systemd knows where it runs).
+  base('pidlab/systemd:12', ['/lib/systemd/systemd'], {
+    size: '158MB',
+    env: { PATH: DEFAULT_ENV_PATH, container: 'docker' },
+  }),
 ];
 
 /** "debian" → "debian:latest"; "debian:12" stays. */

@@ -249,7 +249,8 @@ export function lookPath(
 ): string | undefined {
   const isExec = (p: string): boolean => {
     const st = ctx.fs.stat(p);
-    return !isErrno(st) && st.type === 'exec';
+    // runc execs a binary or an executable script (its #! line names the interpreter).
+    return !isErrno(st) && (st.type === 'exec' || (st.type === 'file' && st.mode[3] === 'x'));
   };
   if (name.includes('/')) {
     const p = name.startsWith('/') ? name : `${cwd.replace(/\/$/, '')}/${name}`;
