@@ -247,6 +247,26 @@ const WRONG: readonly {
     found: /^no PID namespace lost its init$/,
   },
   {
+    id: '13-kubernetes-pods',
+    exercise: 'pause-reaps',
+    lines: [
+      'kubectl apply -f /root/k8s/orphans-no-share.yaml',
+      'kubectl wait --for=condition=Ready pod/orphans-no-share',
+      'sleep 6',
+    ],
+    goal: /pause is PID 1 of the pod orphans/,
+    found: /orphans/,
+    hint: /^In orphans-no-share: 1 zombies .*which never waits/,
+  },
+  {
+    id: '14-full-init-systems',
+    exercise: 'crash-visible',
+    lines: ['docker run -d --name NAME pidlab/supervisord:4.2', 'sleep 4'],
+    goal: /exited with 1$/,
+    found: /is running$/,
+    hint: /supervisord.*restarts the worker each time it exits/,
+  },
+  {
     id: '15-exec-and-nsenter',
     exercise: 'ppid-zero',
     lines: [
@@ -627,10 +647,10 @@ describe('tracks', () => {
   it('a wrong reference is reported with did-you-mean', () => {
     const bad = read('onboarding')
       .replace('"who-leaks"', '"who-leak"')
-      .replace('"passMark": 11', '"passMark": 99');
+      .replace('"passMark": 12', '"passMark": 99');
     expect(parseTrack(bad, 'onboarding.json', lessons).problems).toEqual([
       "onboarding.json: exercises[2].exercise: 'who-leak' is not an exercise of 03-zombies; did you mean 'who-leaks'?",
-      'onboarding.json: passMark: expected an integer from 1 to the number of exercises (14)',
+      'onboarding.json: passMark: expected an integer from 1 to the number of exercises (16)',
     ]);
     const talk = read('talk').replace('"they-pile-up"', '"they-pileup"');
     expect(parseTrack(talk, 'talk.json', lessons).problems[0]).toBe(
@@ -701,9 +721,9 @@ describe('pidlab grade (the command)', () => {
     expect(r.out).toContain(
       '3 result file(s), 2 exercise(s): 1 confirmed, 1 rejected, 1 file(s) unreadable',
     );
-    expect(r.out).toMatch(/^Track onboarding \(14 exercises, pass mark 11\):$/m);
-    expect(r.out).toMatch(/^ada\s+1\/14\s+13\s+not yet$/m);
-    expect(r.out).toMatch(/^bob\s+0\/14\s+13\s+REJECTED RESULT$/m);
+    expect(r.out).toMatch(/^Track onboarding \(16 exercises, pass mark 12\):$/m);
+    expect(r.out).toMatch(/^ada\s+1\/16\s+15\s+not yet$/m);
+    expect(r.out).toMatch(/^bob\s+0\/16\s+15\s+REJECTED RESULT$/m);
   });
 
   it('--json prints the reports; usage errors exit 2', () => {
