@@ -1,14 +1,18 @@
+import { lazy, Suspense } from 'react';
 import { Panel } from './Panel.tsx';
+
+// The tree (and d3) load in their own chunk, right after the page: the terminal does not wait
+// for them, and the first load stays within its JavaScript budget (issue #7, "Performance").
+const ProcessTree = lazy(() =>
+  import('../tree/ProcessTree.tsx').then((m) => ({ default: m.ProcessTree })),
+);
 
 export function ProcessTreePanel() {
   return (
     <Panel id="tree" title="Process tree">
-      <div className="empty-state">
-        <p className="empty-state__title">The process tree appears here when a lesson starts.</p>
-        <p className="empty-state__hint">
-          Each process will be a box, with lines from parents to children and PID&nbsp;1 at the top.
-        </p>
-      </div>
+      <Suspense fallback={<p className="empty-state__hint">Loading the process tree…</p>}>
+        <ProcessTree />
+      </Suspense>
     </Panel>
   );
 }

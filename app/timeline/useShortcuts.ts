@@ -7,11 +7,12 @@ import type { FocusPlace, ShortcutId } from './shortcuts.ts';
 import { nextViewpoint } from './viewpoint.ts';
 
 function placeOf(target: EventTarget | null): FocusPlace {
-  if (!(target instanceof HTMLElement)) return 'page';
+  // Element, not HTMLElement: the process tree's items are SVG elements.
+  if (!(target instanceof Element)) return 'page';
   if (target.closest('.xterm') !== null) return 'terminal';
   if (
     target.closest(
-      'input, select, textarea, [contenteditable="true"], [role="listbox"], dialog, [role="slider"]',
+      'input, select, textarea, [contenteditable="true"], [role="listbox"], [role="tree"], dialog, [role="slider"]',
     ) !== null
   )
     return 'control';

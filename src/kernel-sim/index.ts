@@ -21,7 +21,7 @@ export type { Rule, RuleId } from './rules.ts';
 export type { TraceEvent, TraceEventType } from './trace.ts';
 export { explainEvent, describePid } from './explain.ts';
 export type { Explanation } from './explain.ts';
-export type { ProcEntry, ProcView, ProcState } from './views.ts';
+export type { ProcEntry, ProcView, ProcState, ProcessRow } from './views.ts';
 export type { SigInfo, TaskRef, Block, RunState } from './state.ts';
 export { SA_NOCLDSTOP, SA_NOCLDWAIT, SA_RESETHAND, SA_RESTART } from './state.ts';
 export { BLOCKED, WCONTINUED, WNOHANG, WNOWAIT, WUNTRACED } from './programs/abi.ts';

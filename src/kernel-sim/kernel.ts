@@ -56,7 +56,7 @@ import { doWait, exitedStatus } from './wait.ts';
 import { dequeueSignal, doSigaction, doSigprocmask, getSignal, killSomething } from './signal.ts';
 import type { DeliveryHooks } from './signal.ts';
 import { joinGroup, setpgid, setsid } from './sessions.ts';
-import { createProcView } from './views.ts';
+import { createProcView, processTable } from './views.ts';
 import {
   DEFAULT_PATH,
   addFile,
@@ -94,7 +94,7 @@ import {
   tcsetpgrp,
   ttyInput,
 } from './tty.ts';
-import type { ProcView } from './views.ts';
+import type { ProcView, ProcessRow } from './views.ts';
 import { checkInvariants } from './invariants.ts';
 
 export interface KernelOptions {
@@ -445,6 +445,14 @@ export class Kernel {
   /** /proc as namespace `ns` shows it. */
   view(ns: NsId = this.rootNs): ProcView {
     return createProcView(this.k, ns);
+  }
+
+  /**
+   * Every process with its PIDs at every namespace level, its parent task and its state: the
+   * whole machine at once, for pictures of it (the page's process tree). Read-only.
+   */
+  processTable(): ProcessRow[] {
+    return processTable(this.k);
   }
 
   /** The PID namespace a task lives in. */

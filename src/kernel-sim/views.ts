@@ -5,8 +5,8 @@
  */
 import type { Core } from './core.ts';
 import type { Micros, NsId, TaskId } from './types.ts';
-import type { Task } from './state.ts';
-import { DISP_HANDLER, DISP_IGNORE } from './state.ts';
+import type { Task, TaskRef } from './state.ts';
+import { DISP_HANDLER, DISP_IGNORE, NO_TASK } from './state.ts';
 import { findTaskByPid, pidNrNs, taskPidNr } from './pidns.ts';
 import { sigBit, sigSetHex } from './signals.ts';
 import type { SigSet } from './signals.ts';
@@ -183,6 +183,39 @@ export function procStatusText(k: Core, t: Task, ns: NsId): string {
     'Seccomp:\t0',
   ];
   return lines.join('\n') + '\n';
+}
+
+/**
+ * One process as the host's process table holds it: what a picture of the whole machine needs,
+ * cheap enough to read for tens of thousands of processes (no /proc text, no signal sets).
+ */
+export interface ProcessRow {
+  readonly task: TaskId;
+  /** The process's own PID namespace and its PIDs at every level, host first (NSpid as the host reads it). */
+  readonly ref: TaskRef;
+  /** real_parent's task id; NO_TASK (0) for the host's init. */
+  readonly parent: TaskId;
+  readonly state: ProcState;
+  readonly comm: string;
+  readonly argv: readonly string[];
+  readonly threads: number;
+}
+
+/** Every process (thread group leaders; threads are counted, not listed), in creation order. */
+export function processTable(k: Core): ProcessRow[] {
+  const out: ProcessRow[] = [];
+  for (const t of k.tasks()) {
+    out.push({
+      task: t.id,
+      ref: t.ref,
+      parent: k.task(t.parent) ? t.parent : NO_TASK,
+      state: procState(t),
+      comm: t.comm,
+      argv: t.argv,
+      threads: 1 + t.threads.length,
+    });
+  }
+  return out;
 }
 
 export function createProcView(k: Core, ns: NsId): ProcView {
