@@ -16,6 +16,9 @@ import { useShortcuts } from './timeline/useShortcuts.ts';
 // the terminal does not wait for them. Loaded in every mode: the stage demo types their steps.
 const lessonPanelModule = import('./components/LessonPanel.tsx');
 const LessonPanel = lazy(() => lessonPanelModule.then((m) => ({ default: m.LessonPanel })));
+const ExercisePanel = lazy(() =>
+  import('./exercise/ExercisePanel.tsx').then((m) => ({ default: m.ExercisePanel })),
+);
 
 const HelpOverlay = lazy(() =>
   import('./components/HelpOverlay.tsx').then((m) => ({ default: m.HelpOverlay })),
@@ -29,6 +32,8 @@ const HelpOverlay = lazy(() =>
 export function App() {
   const stage = useUiStore((s) => s.stage);
   const embed = useUiStore((s) => s.embed);
+  // The lesson panel's area shows the lesson or the exercises and tracks (issue #9).
+  const panel = useUiStore((s) => s.panel);
   const [help, setHelp] = useState(false);
 
   useEffect(() => watchSystemTheme(), []);
@@ -56,7 +61,7 @@ export function App() {
       <main className={`lab lab--${mode}`} id="main">
         {mode === 'normal' ? (
           <Suspense fallback={<LessonsLoading />}>
-            <LessonPanel />
+            {panel === 'exercises' ? <ExercisePanel /> : <LessonPanel />}
           </Suspense>
         ) : null}
         <ProcessTreePanel />

@@ -17,6 +17,7 @@ import {
 import { formatProblem } from '../../src/scenario/types.ts';
 import { FidelityBadge } from './FidelityBadge.tsx';
 import { Panel } from './Panel.tsx';
+import { ExercisesButton, ProgressNotice } from '../exercise/ExercisePanel.tsx';
 import '../lesson/lesson.css';
 
 function Welcome() {
@@ -89,7 +90,9 @@ export function LessonPanel() {
               void loadPickedFiles(files);
             }}
           />
+          <ExercisesButton />
         </div>
+        <ProgressNotice />
         {loadProblems.length > 0 && (
           <div className="lesson__problems" role="alert">
             <strong>The scenario was not loaded:</strong>

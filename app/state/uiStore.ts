@@ -39,6 +39,9 @@ export interface UiState {
   readonly stepIndex: number;
   readonly setLesson: (lessonId: string | null, stepIndex?: number) => void;
   readonly setStep: (stepIndex: number) => void;
+  /** What the lesson panel's area shows: the lesson, or the exercises and tracks (issue #9). */
+  readonly panel: 'lesson' | 'exercises';
+  readonly setPanel: (panel: 'lesson' | 'exercises') => void;
 }
 
 const DARK_QUERY = '(prefers-color-scheme: dark)';
@@ -65,6 +68,8 @@ export const useUiStore = create<UiState>()((set) => ({
   stepIndex: 0,
   setLesson: (lessonId, stepIndex = 0) => set({ lessonId, stepIndex }),
   setStep: (stepIndex) => set({ stepIndex }),
+  panel: 'lesson',
+  setPanel: (panel) => set({ panel }),
 }));
 
 /** Keep the store's theme in sync with prefers-color-scheme. Returns a cleanup function. */

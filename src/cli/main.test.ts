@@ -33,7 +33,7 @@ describe('pidlab CLI', () => {
     for (const cmd of ['run', 'shell', 'grade', 'validate']) {
       expect(r.stdout).toMatch(new RegExp(`^  ${cmd} `, 'm'));
     }
-    expect(r.stdout).toContain('Not available yet');
+    expect(r.stdout).not.toContain('Not available yet');
     expect(r.stderr).toBe('');
   });
 
@@ -56,10 +56,10 @@ describe('pidlab CLI', () => {
     expect(r.stderr).toContain('Usage: pidlab');
   });
 
-  it.each(['grade'])('%s says it is not available yet', (cmd) => {
-    const r = pidlab(cmd, 'x');
+  it('grade without a result file prints its usage and exits 2', () => {
+    const r = pidlab('grade');
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain(`pidlab: '${cmd}' is not available yet`);
+    expect(r.stderr).toContain('pidlab grade: name at least one result file');
   });
 
   it('rejects an unknown command', () => {

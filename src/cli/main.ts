@@ -22,12 +22,11 @@ const COMMANDS: readonly { name: string; summary: string }[] = [
     name: 'validate',
     summary: 'check scenario folders (lessons and exercises); --run replays them',
   },
+  { name: 'grade', summary: "replay learners' exported results and confirm or reject each grade" },
 ];
 
 /** Commands that are planned but not implemented yet. */
-const PLANNED_COMMANDS: readonly { name: string; summary: string }[] = [
-  { name: 'grade', summary: 'grade a lesson attempt' },
-];
+const PLANNED_COMMANDS: readonly { name: string; summary: string }[] = [];
 
 export function readVersion(): string {
   const pkg: unknown = JSON.parse(
@@ -55,10 +54,7 @@ Options:
 Commands:
 ${list(COMMANDS)}
 
-Not available yet (they arrive with later issues):
-${list(PLANNED_COMMANDS)}
-
-'pidlab <command> --help' shows a command's options.
+${PLANNED_COMMANDS.length > 0 ? `Not available yet (they arrive with later issues):\n${list(PLANNED_COMMANDS)}\n\n` : ''}'pidlab <command> --help' shows a command's options.
 
 The lab itself runs in the browser: npm start
 `;
@@ -93,6 +89,10 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
   if (first === 'validate') {
     const { validateCommand } = await import('./validate.ts');
     return validateCommand(argv.slice(1), io);
+  }
+  if (first === 'grade') {
+    const { gradeCommand } = await import('./grade.ts');
+    return gradeCommand(argv.slice(1), io);
   }
   if (PLANNED_COMMANDS.some((c) => c.name === first)) {
     io.err(

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadScenario, SCENARIO_FILE } from '../scenario/load.ts';
 import { createScenarioMachine, runLines, runStep } from '../scenario/run.ts';
+import { coveringInstances } from '../grading/variants.ts';
 import type { LoadedScenario, Problem } from '../scenario/types.ts';
 import { formatProblem } from '../scenario/types.ts';
 import { describeChecks, fidelityIdsOf, MAX_FILE_BYTES } from '../scenario/validate.ts';
@@ -105,16 +106,21 @@ export function replayProblems(
     });
   });
   (s.exercises ?? []).forEach((ex, i) => {
-    const m = createScenarioMachine(loaded);
-    const r = runLines(m, ex.solution, ex.goals);
-    r.claims.forEach((c, j) => {
-      if (!c.pass)
-        problems.push({
-          file,
-          field: `exercises[${i}].goals[${j}]`,
-          message: `the reference solution does not reach "${c.claim.text}"; the model shows: ${c.actual}`,
-        });
-    });
+    // Every variant's values appear in some instance (src/grading/variants.ts).
+    for (const inst of coveringInstances(loaded, ex)) {
+      const m = createScenarioMachine(inst.loaded);
+      const r = runLines(m, inst.exercise.solution, inst.exercise.goals);
+      const variant =
+        Object.keys(inst.values).length > 0 ? ` (variant ${JSON.stringify(inst.values)})` : '';
+      r.claims.forEach((c, j) => {
+        if (!c.pass)
+          problems.push({
+            file,
+            field: `exercises[${i}].goals[${j}]`,
+            message: `the reference solution does not reach "${c.claim.text}"${variant}; the model shows: ${c.actual}`,
+          });
+      });
+    }
   });
   return problems;
 }

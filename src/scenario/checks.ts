@@ -459,6 +459,105 @@ export const CHECKS: readonly CheckSpec[] = [
       };
     },
   },
+  {
+    // Added for graded exercises (issue #9): a learner types `docker stop` whenever they like,
+    // so the time that matters is from that command to the container's exit, not from the
+    // start of the exercise.
+    name: 'stopTook',
+    doc: 'the last `docker stop` of the container took at most (and, with "after", at least) so many seconds, from the command to the container’s exit',
+    params: {
+      container: { type: 'string', required: true, doc: 'its name or id' },
+      seconds: { type: 'number', required: true, doc: 'at most this many seconds' },
+      after: { type: 'number', doc: 'at least this many seconds' },
+    },
+    run: (ctx, args) => {
+      const name = String(args.container);
+      const k = ctx.machine.kernel;
+      const c = findContainer(k.sys(k.hostInit), name);
+      if (!c) return { pass: false, actual: `there is no container '${name}'` };
+      if (c.state.Status !== 'exited')
+        return { pass: false, actual: `container '${name}' is ${c.state.Status}` };
+      const stops = stepEvents(ctx).filter(
+        (e) =>
+          e.type === 'exec' &&
+          e.argv[0]?.split('/').pop() === 'docker' &&
+          e.argv.includes('stop') &&
+          (e.argv.includes(c.config.name) || e.argv.includes(c.config.id)) &&
+          e.t <= c.state.FinishedAt,
+      );
+      const last = stops.at(-1);
+      if (!last)
+        return {
+          pass: false,
+          actual: `container '${name}' exited with ${c.state.ExitCode} without a docker stop`,
+        };
+      const took = (c.state.FinishedAt - last.t) / 1e6;
+      const ok =
+        took <= Number(args.seconds) && (args.after === undefined || took >= Number(args.after));
+      return {
+        pass: ok,
+        actual: `docker stop ${name} took ${took.toFixed(2)} s (exit code ${c.state.ExitCode})`,
+      };
+    },
+  },
+  {
+    // Added for graded exercises (issue #9): "no zombies after 10 s" needs the 10 s to have
+    // passed, or a check pressed right after `docker run` would pass on an empty container.
+    name: 'runningFor',
+    doc: 'the Docker container is running and has been for at least so many seconds',
+    params: {
+      container: { type: 'string', required: true, doc: 'its name or id' },
+      seconds: { type: 'number', required: true, doc: 'at least this many seconds' },
+    },
+    run: (ctx, args) => {
+      const name = String(args.container);
+      const k = ctx.machine.kernel;
+      const c = findContainer(k.sys(k.hostInit), name);
+      if (!c) return { pass: false, actual: `there is no container '${name}'` };
+      if (!c.state.Running)
+        return { pass: false, actual: `container '${name}' is ${c.state.Status}` };
+      const up = (k.now - c.state.StartedAt) / 1e6;
+      return {
+        pass: up >= Number(args.seconds),
+        actual: `container '${name}' has been running for ${up.toFixed(1)} s`,
+      };
+    },
+  },
+  {
+    // Added for graded exercises (issue #9): "its parent is PID 1" also holds for a child PID 1
+    // started itself; adoption is the reparent event (kernel/exit.c: forget_original_parent).
+    name: 'adopted',
+    doc: 'during the step, a process of this command was orphaned and adopted by the PID 1 of its own namespace (or, with "by", by a process of that command)',
+    params: {
+      comm: { type: 'string', required: true, doc: 'the command name of the orphan' },
+      by: { type: 'string', doc: 'the command name of the adopter (default: whatever PID 1 is)' },
+    },
+    run: (ctx, args) => {
+      // An orphan is often reparented before it execs its program (a `sleep &` whose shell
+      // exits at once), so a task counts by any name it had during the step.
+      const events = stepEvents(ctx);
+      const named = new Set<number>();
+      for (const e of events) if ('task' in e && e.task.comm === args.comm) named.add(e.task.id);
+      const moves = events.filter((e) => e.type === 'reparent' && named.has(e.task.id));
+      const ok = moves.filter(
+        (e) =>
+          e.type === 'reparent' &&
+          (typeof args.by === 'string'
+            ? e.to.comm === args.by
+            : e.to.nums[e.to.nums.length - 1] === 1 && e.to.ns === e.task.ns),
+      );
+      const seen = moves
+        .map((e) => (e.type === 'reparent' ? `to ${e.to.comm} (PID ${e.to.nums.at(-1) ?? 0})` : ''))
+        .join(', ');
+      return {
+        pass: ok.length > 0,
+        actual:
+          moves.length === 0
+            ? `no ${String(args.comm)} was orphaned`
+            : `${String(args.comm)} was reparented ${seen}`,
+      };
+    },
+  },
 ];
 
 export const CHECK_NAMES: readonly string[] = CHECKS.map((c) => c.name);

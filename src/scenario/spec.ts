@@ -242,6 +242,67 @@ export const SCENARIO_SPEC: Spec = {
             maxItems: 40,
             of: command,
           }),
+          adaptiveHints: opt({
+            kind: 'array',
+            doc: 'hints that react to what the learner did: the first whose condition holds is shown',
+            maxItems: 10,
+            of: {
+              kind: 'object',
+              doc: 'a hint with its condition',
+              fields: {
+                when: req(claim),
+                hint: req(markdown('Markdown; {found} is what the condition saw')),
+              },
+            },
+          }),
+          variables: opt({
+            kind: 'map',
+            doc: 'details of the variant drawn from the seed; {{name}} is replaced by the value',
+            keyPattern: '^[a-z][a-zA-Z0-9]{0,31}$',
+            keyHelp: 'a name of letters and digits starting with a lowercase letter ("victim")',
+            maxEntries: 8,
+            of: {
+              kind: 'object',
+              doc: 'a variable',
+              fields: {
+                choices: req({
+                  kind: 'array',
+                  doc: 'the values to draw from',
+                  minItems: 1,
+                  maxItems: 20,
+                  of: {
+                    kind: 'string',
+                    doc: 'a value',
+                    pattern: '^[A-Za-z0-9._-]{1,40}$',
+                    patternHelp:
+                      'letters, digits, dots, dashes and underscores (no spaces or quotes)',
+                    maxLength: 40,
+                  },
+                }),
+              },
+            },
+          }),
+          files: opt({
+            kind: 'map',
+            doc: 'files added to the world for this exercise ({{name}} is replaced, in paths too; a later entry replaces an earlier one)',
+            keyPattern: '^/(?!.*\\.\\.)[A-Za-z0-9._/{}-]{1,300}$',
+            keyHelp: 'an absolute path such as "/app/child.sh" or "/app/svc-{{leaky}}.js"',
+            of: {
+              kind: 'object',
+              doc: 'a file of the lab machine',
+              fields: {
+                content: req({ kind: 'string', doc: 'the text of the file', maxLength: 200_000 }),
+                mode: opt({
+                  kind: 'string',
+                  doc: 'octal permission bits ("0755"); default "0644"',
+                  pattern: '^0[0-7]{3}$',
+                  patternHelp: 'four octal digits such as "0755"',
+                  maxLength: 4,
+                }),
+              },
+            },
+            maxEntries: 16,
+          }),
         },
       },
     }),

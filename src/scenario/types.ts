@@ -72,6 +72,31 @@ export interface Exercise {
   readonly hints: readonly string[];
   /** Command lines that reach the goals from the world (replayed in tests). */
   readonly solution: readonly string[];
+  /**
+   * Hints that react to what the learner has done (issue #9's help ladder): the first whose
+   * `when` claim holds on the learner's machine is shown. Optional.
+   */
+  readonly adaptiveHints?: readonly AdaptiveHint[];
+  /**
+   * The variant's details (names, timings, which child misbehaves), each drawn from `choices`
+   * by a PRNG seeded per learner; `{{name}}` in the text, hints, goals, solution and `files`
+   * is replaced by the drawn value (see src/grading/variants.ts). Optional.
+   */
+  readonly variables?: Readonly<Record<string, Variable>>;
+  /** Files added to (or replacing those of) the scenario's world for this exercise. Optional. */
+  readonly files?: Readonly<Record<string, { readonly content: string; readonly mode?: string }>>;
+}
+
+/** A hint shown when its condition holds on the learner's machine. */
+export interface AdaptiveHint {
+  readonly when: Claim;
+  /** Markdown; `{found}` is replaced by what the condition's check saw. */
+  readonly hint: string;
+}
+
+/** One detail of an exercise variant. */
+export interface Variable {
+  readonly choices: readonly string[];
 }
 
 export interface Link {

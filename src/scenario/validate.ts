@@ -12,6 +12,7 @@ import type { Spec } from './spec.ts';
 import { closest, hint } from './suggest.ts';
 import type { Problem, Scenario } from './types.ts';
 import { SCHEMA_VERSION } from './types.ts';
+import { VARIABLE_REF, variableProblems } from '../grading/variants.ts';
 
 /** Every trace event type a step's `why` may name. */
 export const EVENT_TYPES = [
@@ -255,6 +256,14 @@ class Checker {
 }
 
 function paramProblem(v: unknown, p: ParamSpec): string | undefined {
+  // An exercise variable ("{{grace}}") may stand for a number: src/grading/variants.ts checks
+  // that it is declared, that every choice is a number, and that only exercises use it.
+  if (
+    (p.type === 'integer' || p.type === 'number') &&
+    typeof v === 'string' &&
+    VARIABLE_REF.test(v)
+  )
+    return undefined;
   switch (p.type) {
     case 'string':
       return typeof v === 'string' && v !== ''
@@ -387,6 +396,8 @@ function semantic(s: Scenario, c: Checker, access: FolderAccess): void {
     if (ex.has(e.id)) c.add(`exercises[${i}].id`, `duplicate exercise id '${e.id}'`);
     ex.add(e.id);
   });
+  // Exercise variants (issue #9): every {{name}} must be a declared variable.
+  for (const p of variableProblems(s, '')) c.add(p.field, p.message);
   if (access.fidelityIds)
     (s.fidelity ?? []).forEach((id, i) => {
       if (!access.fidelityIds!.has(id)) {
