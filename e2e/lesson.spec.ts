@@ -169,3 +169,23 @@ test('choosing a lesson starts its world; a broken scenario file is listed, not 
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.screenshot({ path: `${SCREENSHOTS}/lesson-loaded-dark.png` });
 });
+
+test('a link made inside a lesson replays in that lesson’s world', async ({ page, context }) => {
+  await page.goto('/');
+  await expect.poll(() => terminalText(page)).toContain('root@host:~#');
+  const panel = page.getByRole('region', { name: 'Lesson' });
+  // Lesson 11's host has pid_max 400, unlike the default host.
+  const option = panel.getByLabel('Lesson', { exact: true }).locator('option', {
+    hasText: 'PID exhaustion',
+  });
+  const label = (await option.textContent()) ?? '';
+  await panel.getByLabel('Lesson', { exact: true }).selectOption({ label });
+  await page.locator('.terminal-slot:not([hidden]) .xterm-helper-textarea').focus();
+  await page.keyboard.type('echo pid_max=$(cat /proc/sys/kernel/pid_max)\n');
+  await expect.poll(() => terminalText(page)).toContain('pid_max=400');
+  await expect.poll(() => page.url()).toContain('world=11-pid-exhaustion');
+
+  const other = await context.newPage();
+  await other.goto(page.url());
+  await expect.poll(() => terminalText(other)).toContain('pid_max=400');
+});

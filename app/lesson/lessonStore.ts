@@ -3,6 +3,7 @@ import { loadScenario, memoryFolder, SCENARIO_FILE } from '../../src/scenario/lo
 import { createScenarioMachine, runStep } from '../../src/scenario/run.ts';
 import type { StepResult } from '../../src/scenario/run.ts';
 import type { LoadedScenario } from '../../src/scenario/types.ts';
+import type { LabMachine } from '../../src/lab/machine.ts';
 import { formatProblem } from '../../src/scenario/types.ts';
 import { MAX_FILE_BYTES } from '../../src/scenario/validate.ts';
 import { loadMachine, useLabStore } from '../state/labStore.ts';
@@ -40,6 +41,17 @@ export function bundledLessons(): LoadedScenario[] {
   return CATALOG.flatMap((c) => (c.result.loaded ? [c.result.loaded] : []));
 }
 
+/**
+ * How to start a machine in a lesson's world, for replaying a shared link recorded there;
+ * undefined when no such lesson is here. Marks the lesson as started, as the link's sender had.
+ */
+export function lessonWorld(id: string): (() => LabMachine) | undefined {
+  const lesson = findLesson(id);
+  if (!lesson) return undefined;
+  useLessonStore.setState({ startedFor: id });
+  return () => createScenarioMachine(lesson);
+}
+
 export function findLesson(id: string | null): LoadedScenario | undefined {
   if (id === null) return undefined;
   return (
@@ -60,7 +72,7 @@ export function startLesson(id: string | null): void {
     choices: Object.fromEntries(Object.entries(s.choices).filter(([k]) => !k.startsWith(prefix))),
     results: Object.fromEntries(Object.entries(s.results).filter(([k]) => !k.startsWith(prefix))),
   }));
-  loadMachine(() => createScenarioMachine(lesson));
+  loadMachine(() => createScenarioMachine(lesson), lesson.scenario.id);
   useLessonStore.setState({ startedFor: lesson.scenario.id });
   useUiStore.getState().setLesson(lesson.scenario.id, 0);
 }

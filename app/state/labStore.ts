@@ -68,7 +68,16 @@ export interface LabState {
 
   // ---- a shared link ----
   /** Replays a recorded history in a fresh machine; returns what went wrong, or null. */
-  readonly loadHistory: (actions: readonly Action[], endAt: number) => string | null;
+  readonly loadHistory: (
+    actions: readonly Action[],
+    endAt: number,
+    start?: { readonly create: () => LabMachine; readonly world: string },
+  ) => string | null;
+  /**
+   * The lesson whose world the history started from (its files, pid_max), or null for the
+   * default host. A link carries it, so the receiver replays on the same machine.
+   */
+  readonly world: string | null;
 }
 
 type Derived = Pick<
@@ -144,12 +153,14 @@ export const useLabStore = create<LabState>()((set, get) => {
   return {
     ...derive(firstHistory, null),
     history: firstHistory,
+    world: null,
     version: 0,
     touch: () => set({ version: get().version + 1 }),
     reset: () => {
       get().script?.stop();
       const history = new History(FACTORY);
       set({
+        world: null,
         ...derive(history, null),
         history,
         version: get().version + 1,
@@ -193,11 +204,15 @@ export const useLabStore = create<LabState>()((set, get) => {
       set({ script: null });
     },
 
-    loadHistory: (actions, endAt) => {
+    loadHistory: (actions, endAt, start) => {
       get().script?.stop();
-      const history = new History(FACTORY);
+      const history =
+        start === undefined
+          ? new History(FACTORY)
+          : new History({ create: start.create, restore: restorePageMachine });
       const result = replay(history, actions, endAt);
       set({
+        world: start?.world ?? null,
         ...derive(history, null),
         history,
         version: get().version + 1,
@@ -288,11 +303,12 @@ export function startClock(intervalMs = 25): () => void {
  * default host — with a fresh history, as `reset` does for the default host. (Added for the
  * lesson panel; kept separate so the store's own actions stay as they are.)
  */
-export function loadMachine(create: () => LabMachine): void {
+export function loadMachine(create: () => LabMachine, world: string | null = null): void {
   const state = useLabStore.getState();
   state.script?.stop();
   const history = new History({ create, restore: restorePageMachine });
   useLabStore.setState({
+    world,
     ...derive(history, null),
     history,
     version: state.version + 1,

@@ -120,9 +120,10 @@ describe('the history in the URL', () => {
 });
 
 describe('the query string', () => {
-  it('round-trips lesson, step, viewpoint, modes and history', async () => {
+  it('round-trips lesson, world, step, viewpoint, modes and history', async () => {
     const state = {
       lesson: 'zombies-101',
+      world: 'zombies-101',
       step: 3,
       view: { ns: 4 },
       stage: true,
@@ -130,7 +131,7 @@ describe('the query string', () => {
       history: { actions, endAt: 2_500_000 },
     } as const;
     const search = await encodeUrlState(state, 1);
-    expect(search).toMatch(/^\?lesson=zombies-101&step=3&view=4&stage=1&h=z/);
+    expect(search).toMatch(/^\?lesson=zombies-101&world=zombies-101&step=3&view=4&stage=1&h=z/);
     expect(await decodeUrlState(search, 1)).toEqual({ state, problems: [] });
   });
 
@@ -138,6 +139,14 @@ describe('the query string', () => {
     expect(await encodeUrlState(EMPTY_URL_STATE, 1)).toBe('');
     expect(await decodeUrlState('', 1)).toEqual({ state: EMPTY_URL_STATE, problems: [] });
     expect((await decodeUrlState('?utm_source=x', 1)).problems).toEqual([]);
+  });
+
+  it('a world that is not a lesson id is refused with a sentence', async () => {
+    const { state, problems } = await decodeUrlState('?world=%3Cscript%3E', 1);
+    expect(state.world).toBeNull();
+    expect(problems).toEqual([
+      '"world" must be a lesson id (lowercase letters, digits and dashes), not "<script>".',
+    ]);
   });
 
   it('keeps what is good in a bad link and says what was wrong with the rest', async () => {

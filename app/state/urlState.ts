@@ -3,7 +3,8 @@
  * the viewpoint, the page mode, and every input typed so far with its virtual time (replayed in
  * the deterministic model on load; see app/timeline/history.ts).
  *
- *   ?lesson=zombies&step=2&view=host&stage=1&h=z<base64url of deflate-raw of the history>
+ *   ?lesson=zombies&world=zombies&step=2&view=host&stage=1&h=z<base64url of deflate-raw of the history>
+ * (`world`: the lesson whose world the history was typed in; absent for the default host)
  *
  * Everything that comes in is validated; a problem is reported in words (which parameter, what
  * was wrong) and the rest of the link still applies. Headless: tested on its own.
@@ -15,6 +16,8 @@ export type UrlViewpoint = 'host' | { readonly ns: number };
 
 export interface UrlState {
   readonly lesson: string | null;
+  /** The lesson whose world the history was recorded in (null: the default host). */
+  readonly world: string | null;
   readonly step: number;
   readonly view: UrlViewpoint;
   readonly stage: boolean;
@@ -31,6 +34,7 @@ export interface Decoded {
 
 export const EMPTY_URL_STATE: UrlState = {
   lesson: null,
+  world: null,
   step: 0,
   view: 'host',
   stage: false,
@@ -260,6 +264,16 @@ export async function decodeUrlState(search: string, firstTty: number): Promise<
       );
   }
 
+  let world: string | null = null;
+  const worldText = single('world');
+  if (worldText !== null) {
+    if (LESSON_ID.test(worldText)) world = worldText;
+    else
+      problems.push(
+        `"world" must be a lesson id (lowercase letters, digits and dashes), not "${shorten(worldText)}".`,
+      );
+  }
+
   let step = 0;
   const stepText = single('step');
   if (stepText !== null) {
@@ -292,13 +306,14 @@ export async function decodeUrlState(search: string, firstTty: number): Promise<
       );
     }
   }
-  return { state: { lesson, step, view, stage, embed, history }, problems };
+  return { state: { lesson, world, step, view, stage, embed, history }, problems };
 }
 
 /** The query string for a state ("" when there is nothing to say). */
 export async function encodeUrlState(state: UrlState, firstTty: number): Promise<string> {
   const params = new URLSearchParams();
   if (state.lesson !== null) params.set('lesson', state.lesson);
+  if (state.world !== null) params.set('world', state.world);
   if (state.step !== 0) params.set('step', String(state.step));
   if (state.view !== 'host') params.set('view', String(state.view.ns));
   if (state.stage) params.set('stage', '1');

@@ -5,6 +5,7 @@
  */
 import { create } from 'zustand';
 import { runtimesReady } from './pageWorld.ts';
+import type { LabMachine } from '../../src/lab/machine.ts';
 import { useLabStore } from './labStore.ts';
 import { HOST_VIEW, useUiStore } from './uiStore.ts';
 import type { UrlState } from './urlState.ts';
@@ -34,6 +35,7 @@ export function currentUrlState(): UrlState {
   const inputs = history.shownInputs;
   return {
     lesson: ui.lessonId,
+    world: useLabStore.getState().world,
     step: ui.stepIndex,
     view: ui.viewpoint.kind === 'host' ? 'host' : { ns: ui.viewpoint.ns },
     stage: ui.stage,
@@ -66,7 +68,19 @@ export async function applyUrl(search: string): Promise<void> {
   if (state.history !== null) {
     // The typed commands may run a container runtime: replay once its code is here.
     await runtimesReady;
-    const problem = useLabStore.getState().loadHistory(state.history.actions, state.history.endAt);
+    let start: { create: () => LabMachine; world: string } | undefined;
+    if (state.world !== null) {
+      const { lessonWorld } = await import('../lesson/lessonStore.ts');
+      const create = lessonWorld(state.world);
+      if (create === undefined)
+        found.push(
+          `"world" names lesson "${state.world}", which is not here; the history was replayed on the default host.`,
+        );
+      else start = { create, world: state.world };
+    }
+    const problem = useLabStore
+      .getState()
+      .loadHistory(state.history.actions, state.history.endAt, start);
     if (problem !== null) found.push(`The typed history was replayed only in part: ${problem}.`);
   }
   if (state.view !== 'host') {
@@ -102,6 +116,7 @@ export function startUrlSync(delayMs = 400): () => void {
       live,
       position,
       ui.lessonId,
+      useLabStore.getState().world,
       ui.stepIndex,
       ui.viewpoint,
       ui.stage,
