@@ -58,7 +58,7 @@ test('a new PID namespace is a box, and its process shows both of its PIDs', asy
   ).toBeVisible();
   // The node itself shows the host PID and the namespace's PID.
   const hostPid = await pidOf(sleep);
-  await expect(sleep).toContainText(`PID ${hostPid} · in ns 1`);
+  await expect(sleep).toContainText(`PID ${hostPid} → 1 inside`);
 });
 
 test('a child that exits unreaped becomes a zombie, and disappears when reaped', async ({

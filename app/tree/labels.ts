@@ -28,10 +28,13 @@ export function commandText(n: ProcessNode): string {
   return line;
 }
 
-/** "PID 4021 · 1": the viewpoint's PID, then the PIDs in the namespaces nested below it. */
+/**
+ * "PID 4021 → 1 inside": the viewpoint's PID, then the same process's PID in each namespace
+ * nested below it (one number per level), so the mapping reads left to right.
+ */
 export function pidText(n: ProcessNode): string {
   return n.pids.length > 1
-    ? `PID ${n.pids[0]} · in ns ${n.pids.slice(1).join(' · ')}`
+    ? `PID ${n.pids[0]} → ${n.pids.slice(1).join(' → ')} inside`
     : `PID ${n.pid}`;
 }
 
