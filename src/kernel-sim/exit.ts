@@ -51,7 +51,7 @@ export function doExit(k: Core, t: Task, status: number, rule: RuleId): void {
   if (t.pendingInfo.length > 0) t.pendingInfo = [];
   exitThreads(k, t);
   if (t.fds.length > 0) closeAllFds(k, t);
-  if (k.tracing) k.emit({ seq: 0, t: 0, type: 'exit', task: t.ref, status, rule });
+  if (k.tracing) k.traceExit(t.ref, status, rule);
   // A session leader that owns a terminal hangs it up (do_exit -> disassociate_ctty).
   const tty = t.ctty !== 0 && t.session === t.id ? k.state.ttys.get(t.ctty) : undefined;
   if (tty && tty.session === t.session) disassociateCtty(k, tty);
@@ -137,8 +137,7 @@ function exitNotify(k: Core, t: Task): void {
   const parent = k.mustTask(t.parent);
   const autoreap = doNotifyParent(k, t);
   if (autoreap) releaseTask(k, t, parent, 'exit/autoreap');
-  else if (k.tracing)
-    k.emit({ seq: 0, t: 0, type: 'zombie', task: t.ref, parent: parent.ref, rule: 'exit/zombie' });
+  else if (k.tracing) k.traceZombie(t.ref, parent.ref, 'exit/zombie');
 }
 
 /** find_child_reaper(): PID 1 of the exiting task's own namespace (the task itself if it is it). */
@@ -230,16 +229,7 @@ export function releaseTask(k: Core, t: Task, by: Task | null, rule: RuleId): vo
   putPid(k, t.id);
   putPid(k, t.pgrp);
   putPid(k, t.session);
-  if (k.tracing)
-    k.emit({
-      seq: 0,
-      t: 0,
-      type: 'reap',
-      task: t.ref,
-      by: by?.ref ?? null,
-      status: t.exitStatus,
-      rule,
-    });
+  if (k.tracing) k.traceReap(t.ref, by?.ref ?? null, t.exitStatus, rule);
   if (parent && parent.block?.kind === 'wait')
     k.schedule('wake', parent.id, k.state.now, parent.wakeToken);
 }

@@ -135,20 +135,17 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
   (parent.children ??= new Set()).add(id);
   joinGroup(k, child);
   if (k.tracing)
-    k.emit({
-      seq: 0,
-      t: 0,
-      type: 'fork',
-      parent: parent.ref,
-      task: child.ref,
-      rule: isInit
+    k.traceFork(
+      parent.ref,
+      child.ref,
+      isInit
         ? 'alloc_pid/init'
         : k.lastAllocWrapped
           ? 'alloc_pid/wrap'
           : ns.level > 0
             ? 'alloc_pid'
             : 'fork/copy',
-    });
+    );
   k.schedule('start', id, k.state.now, child.wakeToken);
   return child;
 }

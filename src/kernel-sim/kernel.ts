@@ -135,7 +135,7 @@ export class Kernel {
     for (const p of [...BUILTIN_PROGRAMS, execHelper, ...(options.programs ?? [])])
       programs.set(p.name, p as Program);
     this.k = new Core(state, programs, options.trace ?? true);
-    this.k.trace.push(...trace);
+    for (const e of trace) this.k.trace.pushObject(e);
     rebuildPidTables(this.k);
     for (const t of this.k.tasks()) joinGroup(this.k, t);
     this.hooks = {
@@ -306,8 +306,13 @@ export class Kernel {
   get hostname(): string {
     return this.k.state.hostname;
   }
+  /**
+   * Every event so far, in order: a read-only array (index, length, iteration, slice, filter,
+   * ...). Events are built from the trace's columns when first read, then kept, so the same
+   * position always gives the same object (tracelog.ts).
+   */
   get trace(): readonly TraceEvent[] {
-    return this.k.trace;
+    return this.k.trace.view();
   }
   get tracing(): boolean {
     return this.k.tracing;
@@ -750,16 +755,7 @@ export class Kernel {
         const ready = t.pending & b.set;
         if (ready !== 0n) {
           const info = dequeueSignal(t, lowestSignal(ready));
-          if (this.k.tracing)
-            this.k.emit({
-              seq: 0,
-              t: 0,
-              type: 'deliver',
-              task: t.ref,
-              sig: info.sig,
-              action: 'sigwait',
-              rule: 'sig/sigwait',
-            });
+          if (this.k.tracing) this.k.traceDeliver(t.ref, info.sig, 'sigwait', 'sig/sigwait');
           this.resume(t, { call: 'sigwait', result: info });
         } else if (b.until !== null && this.k.state.now >= b.until) {
           this.resume(t, { call: 'sigwait', result: 'EAGAIN' });
@@ -995,16 +991,7 @@ class TaskContext implements ProgramContext<unknown> {
 
   private takeSigwait(t: Task, sig: number): SigInfo {
     const info = dequeueSignal(t, sig);
-    if (this.k.tracing)
-      this.k.emit({
-        seq: 0,
-        t: 0,
-        type: 'deliver',
-        task: t.ref,
-        sig,
-        action: 'sigwait',
-        rule: 'sig/sigwait',
-      });
+    if (this.k.tracing) this.k.traceDeliver(t.ref, sig, 'sigwait', 'sig/sigwait');
     return info;
   }
 
