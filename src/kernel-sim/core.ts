@@ -18,7 +18,17 @@ import type {
 import type { TraceEvent } from './trace.ts';
 import type { RuleId } from './rules.ts';
 import type { TaskRef } from './state.ts';
-import { DELIVER, EXIT, FORK, REAP, SIGNAL, TraceLog, ZOMBIE, actionCode, outcomeCode } from './tracelog.ts';
+import {
+  DELIVER,
+  EXIT,
+  FORK,
+  REAP,
+  SIGNAL,
+  TraceLog,
+  ZOMBIE,
+  actionCode,
+  outcomeCode,
+} from './tracelog.ts';
 import type { Action, Outcome } from './tracelog.ts';
 import type { ProgramRegistry } from './programs/abi.ts';
 
@@ -141,8 +151,7 @@ export class Core {
   ): void {
     const flags = outcomeCode(outcome, forced);
     const i = this.trace.push(SIGNAL, this.state.now, rule, task, from, sig, flags);
-    if (i < 0)
-      this.emit({ seq: 0, t: 0, type: 'signal', from, task, sig, outcome, forced, rule });
+    if (i < 0) this.emit({ seq: 0, t: 0, type: 'signal', from, task, sig, outcome, forced, rule });
     else if (this.listeners.size > 0) this.notify(i);
   }
 

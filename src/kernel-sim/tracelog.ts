@@ -33,7 +33,8 @@ export const ZOMBIE = 3;
 export const REAP = 4;
 export const SIGNAL = 5;
 export const DELIVER = 6;
-type Kind = typeof FORK | typeof EXIT | typeof ZOMBIE | typeof REAP | typeof SIGNAL | typeof DELIVER;
+type Kind =
+  typeof FORK | typeof EXIT | typeof ZOMBIE | typeof REAP | typeof SIGNAL | typeof DELIVER;
 
 const RULE_IDS = Object.keys(RULES) as RuleId[];
 const RULE_INDEX = new Map<string, number>(RULE_IDS.map((r, i) => [r, i]));
