@@ -44,6 +44,11 @@ export class Core {
    * a hot path, and a Set per group cost more than every walk it saves.
    */
   readonly groupSize: number[] = [];
+  /**
+   * PID namespaces by id: a cache of state.namespaces (ids are dense counters and namespaces
+   * are never removed), because the hot paths look namespaces up several times per fork.
+   */
+  private readonly nsById: (PidNamespace | undefined)[] = [];
   /** Set by the last allocPid when some level wrapped around (for the trace's rule). */
   lastAllocWrapped = false;
   /** The task whose program step is running now (the kernel's `current`). */
@@ -80,8 +85,11 @@ export class Core {
   }
 
   ns(id: NsId): PidNamespace {
+    const cached = this.nsById[id];
+    if (cached !== undefined) return cached;
     const n = this.state.namespaces.get(id);
     if (!n) throw new InvariantViolation(`no pid namespace ${id}`);
+    this.nsById[id] = n;
     return n;
   }
 

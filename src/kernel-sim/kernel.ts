@@ -711,7 +711,7 @@ export class Kernel {
     }
     switch (item.kind) {
       case 'start':
-        if (item.token === t.wakeToken) this.runStep(t, false, (p, ctx) => p.start(ctx));
+        if (item.token === t.wakeToken) this.runStep(t, false, startStep);
         return;
       case 'timer': {
         const i = t.timers.indexOf(item.token);
@@ -769,6 +769,7 @@ export class Kernel {
 }
 
 const IDLE = Object.freeze({ kind: 'idle' as const });
+const startStep = (p: Program, ctx: TaskContext): void => p.start(ctx);
 
 /** Thrown at a program that keeps making syscalls after a signal killed it mid-step. */
 class TaskDied extends Error {

@@ -89,7 +89,7 @@ export function checkKillPermission(sender: Task, target: Task, sig: number): Er
  * get a handler before it is unblocked); that is how blocking inits such as tini get SIGTERM.
  */
 export function sigIgnoredRule(k: Core, t: Task, sig: number, forced: boolean): RuleId | null {
-  if (sigIsMember(t.blocked | t.realBlocked, sig)) return null;
+  if (sigIsMember(t.blocked, sig) || sigIsMember(t.realBlocked, sig)) return null;
   const disp = t.sighand.disp[sig];
   if (isGlobalInit(k, t) && sigKernelOnly(sig)) return 'sig/global-init';
   if (t.unkillable && disp === DISP_DEFAULT && !(forced && sigKernelOnly(sig)))
@@ -152,7 +152,7 @@ export function sendSignal(k: Core, sig: number, t: Task, origin: SendOrigin): v
       sig,
       forced,
       'pending',
-      sigIsMember(t.blocked | t.realBlocked, sig)
+      sigIsMember(t.blocked, sig) || sigIsMember(t.realBlocked, sig)
         ? 'sig/blocked'
         : (origin.rule ??
             (forced && sigKernelOnly(sig) && !origin.priv ? 'sig/forced' : 'sig/sent')),
