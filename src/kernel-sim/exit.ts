@@ -14,6 +14,7 @@ import { putPid } from './pidns.ts';
 import { doNotifyParent, sendSignal, withDisposition } from './signal.ts';
 import { killOrphanedPgrp, leaveGroup } from './sessions.ts';
 import { unchargePids } from './cgroup.ts';
+import { addChild, childIds, hasChildren, removeChild } from './children.ts';
 import { closeAllFds, forgetPipeWaiter } from './files.ts';
 import { disassociateCtty, forgetTtyWaiter } from './tty.ts';
 
@@ -117,11 +118,9 @@ function zapPidNsProcesses(k: Core, init: Task): void {
     });
   for (const victim of targets)
     sendSignal(k, SIGKILL, victim, { sender: null, priv: true, rule: 'zap_pid_ns/kill' });
-  if (init.children) {
-    for (const id of [...init.children]) {
-      const c = k.task(id);
-      if (c && c.runState === 'zombie') releaseTask(k, c, init, 'zap_pid_ns/kill');
-    }
+  for (const id of childIds(k, init)) {
+    const c = k.task(id);
+    if (c && c.runState === 'zombie') releaseTask(k, c, init, 'zap_pid_ns/kill');
   }
 }
 
@@ -173,15 +172,15 @@ function findNewReaper(k: Core, father: Task, childReaper: Task): { reaper: Task
  * to its new parent (reparent_leader).
  */
 function forgetOriginalParent(k: Core, father: Task): void {
-  const kids = father.children;
-  if (!kids || kids.size === 0) return;
+  if (!hasChildren(father)) return;
   const { reaper, rule } = findNewReaper(k, father, findChildReaper(k, father));
   if (reaper === father) return;
-  father.children = null;
+  const kids = childIds(k, father);
+  father.firstChild = father.lastChild = NO_TASK;
   for (const id of kids) {
     const p = k.mustTask(id);
     p.parent = reaper.id;
-    (reaper.children ??= new Set()).add(id);
+    addChild(k, reaper, p);
     if (k.tracing)
       k.emit({
         seq: 0,
@@ -220,7 +219,7 @@ function reparentLeader(k: Core, father: Task, p: Task): void {
  */
 export function releaseTask(k: Core, t: Task, by: Task | null, rule: RuleId): void {
   const parent = k.task(t.parent);
-  parent?.children?.delete(t.id); // the (possibly empty) Set stays: the next fork reuses it
+  if (parent) removeChild(k, parent, t);
   leaveGroup(k, t);
   unchargePids(k, t.cgroup, 1);
   k.state.tasks[t.id] = null;
