@@ -36,8 +36,11 @@ export type TraceListener = (event: TraceEvent) => void;
 export type TtyOutputListener = (tty: number, text: string) => void;
 
 export class Core {
-  /** Per-namespace PID table: number -> struct pid id (0 = free). Derived; rebuilt on restore. */
-  readonly pidTables = new Map<NsId, Int32Array>();
+  /**
+   * Per-namespace PID table, indexed by namespace id: number -> struct pid id (0 = free).
+   * Derived; rebuilt on restore.
+   */
+  readonly pidTables: (Int32Array | undefined)[] = [];
   /**
    * How many processes each process group has (index: the group's struct pid id). Derived.
    * The members themselves are found by a scan (groupMembers): only setsid needs the count on

@@ -96,7 +96,7 @@ function zapPidNsProcesses(k: Core, init: Task): void {
   const ns = k.ns(init.ns);
   ns.adding = false;
   init.sighand = withDisposition(init.sighand, SIGCHLD, DISP_IGNORE, 0);
-  const table = k.pidTables.get(ns.id);
+  const table = k.pidTables[ns.id];
   const targets: Task[] = [];
   if (table) {
     for (let nr = 2; nr < table.length; nr++) {

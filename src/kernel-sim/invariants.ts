@@ -23,13 +23,15 @@ export function checkInvariants(k: Core): string[] {
       const nr = e.nums[l]!;
       const lns = ns.chain[l]!;
       if (!(nr > 0)) bad.push(`pid ${e.id}: number ${nr} at level ${l}`);
-      if (k.pidTables.get(lns)?.[nr] !== e.id)
+      if (k.pidTables[lns]?.[nr] !== e.id)
         bad.push(`pid ${e.id}: ${nr} not in the table of ns ${lns}`);
       counted.set(lns, (counted.get(lns) ?? 0) + 1);
     }
     if (e.users <= 0) bad.push(`pid ${e.id}: kept with ${e.users} users`);
   }
-  for (const [id, table] of k.pidTables) {
+  for (const [nsId, table] of k.pidTables.entries()) {
+    if (!table) continue;
+    const id = nsId as NsId;
     let used = 0;
     for (let i = 0; i < table.length; i++) if (table[i] !== 0) used++;
     if (used !== (counted.get(id) ?? 0))

@@ -79,6 +79,9 @@ export class TraceLog {
   /** By task id: index + 1 in `refs` of the last TaskRef of that task that was stored. */
   private refSlot = new Int32Array(1024);
   private proxy: readonly TraceEvent[] | null = null;
+  /** The last rule stored for each kind and its index: a hot path repeats the same few rules. */
+  private readonly lastRule: string[] = ['', '', '', '', '', '', ''];
+  private readonly lastRuleIndex = new Int32Array(7);
 
   get length(): number {
     return this.count;
@@ -138,8 +141,14 @@ export class TraceLog {
     num: number,
     flags: number,
   ): number {
-    const r = RULE_INDEX.get(rule);
-    if (r === undefined) return -1;
+    let r: number;
+    if (rule === this.lastRule[kind]) r = this.lastRuleIndex[kind]!;
+    else {
+      const found = RULE_INDEX.get(rule);
+      if (found === undefined) return -1;
+      this.lastRule[kind] = rule;
+      this.lastRuleIndex[kind] = r = found;
+    }
     const i = this.count;
     const ch = this.chunkFor(i);
     const j = i & MASK;
