@@ -804,17 +804,27 @@ function nextRandom(state: KernelState): number {
  * Numbers in and out are in the task's own namespace, as the real syscalls are.
  */
 class TaskContext implements ProgramContext<unknown> {
-  private done = false;
+  // Three of these are made per fork cycle, so the fields are `declare`d and set in the
+  // constructor: ES2022 class fields would first define each one (a separate initializer
+  // call and a define per field) before the constructor assigns it again.
+  private declare done: boolean;
   /** The step ended in a successful exec (the new program's start is queued). */
-  execed = false;
+  declare execed: boolean;
+  private declare readonly kernel: Kernel;
+  private declare readonly k: Core;
+  private declare readonly t: Task;
+  private declare readonly inHandler: boolean;
+  private declare readonly external: boolean;
 
-  constructor(
-    private readonly kernel: Kernel,
-    private readonly k: Core,
-    private readonly t: Task,
-    private readonly inHandler: boolean,
-    private readonly external: boolean,
-  ) {}
+  constructor(kernel: Kernel, k: Core, t: Task, inHandler: boolean, external: boolean) {
+    this.kernel = kernel;
+    this.k = k;
+    this.t = t;
+    this.inHandler = inHandler;
+    this.external = external;
+    this.done = false;
+    this.execed = false;
+  }
 
   finish(): void {
     this.done = true;
