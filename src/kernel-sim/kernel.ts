@@ -140,7 +140,10 @@ export class Kernel {
     for (const t of this.k.tasks()) joinGroup(this.k, t);
     this.hooks = {
       runHandler: (t, info) =>
-        this.runStep(t, true, (p, ctx) => requireHook(p, 'onSignal')(ctx, info)),
+        this.runStep(t, true, (p, ctx) => {
+          if (!p.onSignal) missingHook(p, 'onSignal');
+          p.onSignal(ctx, info);
+        }),
       interrupt: (t) => this.interrupt(t),
     };
   }
@@ -662,7 +665,10 @@ export class Kernel {
 
   private resume(t: Task, wake: WakeEvent): void {
     this.clearBlock(t);
-    this.runStep(t, false, (p, ctx) => requireHook(p, 'resume')(ctx, wake));
+    this.runStep(t, false, (p, ctx) => {
+      if (!p.resume) missingHook(p, 'resume');
+      p.resume(ctx, wake);
+    });
   }
 
   /** A handler ran while the task was blocked in a syscall: the syscall returns EINTR. */
@@ -724,9 +730,10 @@ export class Kernel {
           return;
         }
         t.timers.splice(i, 1);
-        this.runStep(t, false, (p, ctx) =>
-          requireHook(p, 'onTimer')(ctx, item.tag ?? '', item.token),
-        );
+        this.runStep(t, false, (p, ctx) => {
+          if (!p.onTimer) missingHook(p, 'onTimer');
+          p.onTimer(ctx, item.tag ?? '', item.token);
+        });
         return;
       }
       case 'wake':
@@ -780,13 +787,9 @@ class TaskDied extends Error {
 }
 const EXEC_HELPER = '__exec';
 
-function requireHook<K extends 'resume' | 'onSignal' | 'onTimer'>(
-  p: Program,
-  name: K,
-): NonNullable<Program[K]> {
-  const hook = p[name];
-  if (!hook) throw new InvariantViolation(`program '${p.name}' has no ${name}`);
-  return hook.bind(p) as NonNullable<Program[K]>;
+/** A program was asked to run a hook it does not have (a bug in the program model). */
+function missingHook(p: Program, name: 'resume' | 'onSignal' | 'onTimer'): never {
+  throw new InvariantViolation(`program '${p.name}' has no ${name}`);
 }
 
 function nextRandom(state: KernelState): number {
@@ -807,14 +810,14 @@ class TaskContext implements ProgramContext<unknown> {
   // Three of these are made per fork cycle, so the fields are `declare`d and set in the
   // constructor: ES2022 class fields would first define each one (a separate initializer
   // call and a define per field) before the constructor assigns it again.
-  private declare done: boolean;
+  declare private done: boolean;
   /** The step ended in a successful exec (the new program's start is queued). */
   declare execed: boolean;
-  private declare readonly kernel: Kernel;
-  private declare readonly k: Core;
-  private declare readonly t: Task;
-  private declare readonly inHandler: boolean;
-  private declare readonly external: boolean;
+  declare private readonly kernel: Kernel;
+  declare private readonly k: Core;
+  declare private readonly t: Task;
+  declare private readonly inHandler: boolean;
+  declare private readonly external: boolean;
 
   constructor(kernel: Kernel, k: Core, t: Task, inHandler: boolean, external: boolean) {
     this.kernel = kernel;
