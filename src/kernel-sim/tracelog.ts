@@ -54,25 +54,49 @@ const ACTION_INDEX: Readonly<Record<Action, number>> = {
   sigwait: 6,
 };
 
+/** Bytes per event in a chunk's one buffer: time 8, task/other/num 4 each, rule 2, kind/flags 1. */
+const EVENT_BYTES = 8 + 4 * 3 + 2 + 1 + 1;
+
 class Chunk {
   /** Virtual time (microseconds). */
-  readonly time = new Float64Array(CHUNK);
-  readonly kind = new Uint8Array(CHUNK);
-  readonly rule = new Uint16Array(CHUNK);
+  readonly time: Float64Array;
   /** The event's task (index into the TaskRef table). */
-  readonly task = new Int32Array(CHUNK);
+  readonly task: Int32Array;
   /** The other task (parent, from, by): index + 1, 0 for null. */
-  readonly other = new Int32Array(CHUNK);
+  readonly other: Int32Array;
   /** status (exit, reap) or signal number (signal, deliver). */
-  readonly num = new Int32Array(CHUNK);
+  readonly num: Int32Array;
+  readonly rule: Uint16Array;
+  readonly kind: Uint8Array;
   /** signal: outcome | forced << 4; deliver: action. */
-  readonly flags = new Uint8Array(CHUNK);
+  readonly flags: Uint8Array;
   /** Events stored as objects, and the objects built for column events once read. */
   objs: (TraceEvent | undefined)[] | null = null;
+
+  constructor() {
+    // One buffer for all the columns (one allocation and one backing store per chunk).
+    const buf = new ArrayBuffer(CHUNK * EVENT_BYTES);
+    let at = 0;
+    this.time = new Float64Array(buf, at, CHUNK);
+    at += CHUNK * 8;
+    this.task = new Int32Array(buf, at, CHUNK);
+    at += CHUNK * 4;
+    this.other = new Int32Array(buf, at, CHUNK);
+    at += CHUNK * 4;
+    this.num = new Int32Array(buf, at, CHUNK);
+    at += CHUNK * 4;
+    this.rule = new Uint16Array(buf, at, CHUNK);
+    at += CHUNK * 2;
+    this.kind = new Uint8Array(buf, at, CHUNK);
+    at += CHUNK;
+    this.flags = new Uint8Array(buf, at, CHUNK);
+  }
 }
 
 export class TraceLog {
   private readonly chunks: Chunk[] = [];
+  /** The chunk being filled. */
+  private last: Chunk | null = null;
   private count = 0;
   /** Every TaskRef a column event names, each once. */
   private readonly refs: TaskRef[] = [];
@@ -87,14 +111,12 @@ export class TraceLog {
     return this.count;
   }
 
+  /** The chunk that position `i` (the next one to append) goes to, starting a new one at need. */
   private chunkFor(i: number): Chunk {
-    const c = i >> CHUNK_BITS;
-    return c < this.chunks.length ? this.chunks[c]! : this.newChunk();
-  }
-
-  private newChunk(): Chunk {
+    if ((i & MASK) !== 0) return this.last!;
     const ch = new Chunk();
     this.chunks.push(ch);
+    this.last = ch;
     return ch;
   }
 
