@@ -54,7 +54,7 @@ describe('the trace store', () => {
     ]);
     const autoreap = k.trace.find((e) => e.type === 'reap' && e.rule === 'exit/autoreap');
     expect(autoreap).toMatchObject({ type: 'reap', status: SIGKILL });
-    expect(autoreap?.type === 'reap' && autoreap.by).toBe(k.taskRecord(parent)!.ref);
+    expect(autoreap?.type === 'reap' && autoreap.by).toEqual(k.taskRecord(parent)!.ref);
     // A second task of null (SIGCHLD comes from the kernel: no sender).
     expect(k.trace.find((e) => e.type === 'signal' && e.sig === SIGCHLD)).toMatchObject({
       from: null,
@@ -66,10 +66,13 @@ describe('the trace store', () => {
     // The same events as a JSON round trip (which stores them as plain objects again).
     const copy = Kernel.deserialize(k.serialize(), { pidMax: 400 });
     expect(JSON.stringify(copy.trace)).toBe(JSON.stringify(k.trace));
-    // Events name the very TaskRef objects the tasks had.
+    // Events name the task as its TaskRef was then, one shared object per task and comm.
     const forked = k.trace.filter((e) => e.type === 'fork');
     const last = forked[forked.length - 1]!;
-    expect(last.type === 'fork' && last.parent).toBe(k.taskRecord(parent)!.ref);
+    expect(last.type === 'fork' && last.parent).toEqual(k.taskRecord(parent)!.ref);
+    expect(last.type === 'fork' && Object.keys(last.parent)).toEqual(['id', 'ns', 'nums', 'comm']);
+    const first = forked[forked.length - 2]!;
+    expect(first.type === 'fork' && first.parent).toBe(last.type === 'fork' && last.parent);
     // A listener gets the same object the trace gives at that position.
     for (const e of seen) expect(k.trace[e.seq]).toBe(e);
   });
@@ -109,5 +112,34 @@ describe('the trace store', () => {
     for (let i = 0; i < t.length; i += 997) expect(t[i]!.seq).toBe(i);
     const statuses = t.flatMap((e) => (e.type === 'exit' ? [e.status >> 8] : []));
     expect(statuses.slice(-3)).toEqual([2997 & 0xff, 2998 & 0xff, 2999 & 0xff]);
+  });
+});
+
+describe('the TaskRefs of column events', () => {
+  it('keep the comm a task had at each event, across exec, and every PID number', () => {
+    const k = Kernel.create({ pidMax: 400 });
+    const outer = hostPuppet(k);
+    expect(k.sys(outer.task).unsharePid()).toBe(0);
+    const init = fork(k, outer.task); // PID 1 of the new namespace: two numbers
+    const child = fork(k, init.task);
+    expect(k.sys(child.task).exec('/bin/sleep', ['sleep', '5'])).toBe(0);
+    k.settle();
+    k.sys(child.task).kill(0, SIGKILL);
+    k.settle();
+    const mine = k.trace.flatMap((e) =>
+      (e.type === 'fork' || e.type === 'exec' || e.type === 'exit') && e.task.id === child.task
+        ? [{ type: e.type, task: e.task }]
+        : [],
+    );
+    expect(mine.map((e) => [e.type, e.task.comm])).toEqual([
+      ['fork', 'puppet'],
+      ['exec', 'sleep'],
+      ['exit', 'sleep'],
+    ]);
+    const forkEv = mine[0]!;
+    expect(forkEv.task.nums).toEqual([k.pidOf(child.task), 2]);
+    expect(forkEv.task.ns).toBe(k.nsOf(child.task));
+    // The exit event's ref is the exec'd one (same content, read back from the columns).
+    expect(mine[2]!.task).toEqual(k.taskRecord(child.task)?.ref ?? mine[1]!.task);
   });
 });

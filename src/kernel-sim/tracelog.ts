@@ -98,9 +98,27 @@ export class TraceLog {
   /** The chunk being filled. */
   private last: Chunk | null = null;
   private count = 0;
-  /** Every TaskRef a column event names, each once. */
-  private readonly refs: TaskRef[] = [];
-  /** By task id: index + 1 in `refs` of the last TaskRef of that task that was stored. */
+  /**
+   * Every TaskRef a column event names, each once, kept as numbers (task id, namespace, the
+   * PID numbers in a shared pool) and its comm: keeping the TaskRef objects themselves would keep
+   * two objects alive per fork cycle after the task is reaped. Read back as one shared object
+   * per entry (refObjs), equal to the task's TaskRef at the time.
+   */
+  private refCount = 0;
+  private refId = new Int32Array(1024);
+  private refNs = new Int32Array(1024);
+  /** Where the entry's PID numbers start in numsPool, and how many (namespace level + 1). */
+  private refAt = new Int32Array(1024);
+  private refLen = new Uint8Array(1024);
+  private readonly refComm: string[] = [];
+  private numsPool = new Int32Array(4096);
+  private numsUsed = 0;
+  private readonly refObjs: (TaskRef | undefined)[] = [];
+  /**
+   * By task id: index + 1 of the last entry stored for that task. A task's id, namespace and
+   * numbers never change; only exec changes its comm, so an entry is reused while the comm is
+   * the same.
+   */
   private refSlot = new Int32Array(1024);
   private proxy: readonly TraceEvent[] | null = null;
   /** The last rule stored for each kind and its index: a hot path repeats the same few rules. */
@@ -123,19 +141,53 @@ export class TraceLog {
   /** The index of `ref` in the TaskRef table, adding it the first time. */
   private refIndex(ref: TaskRef): number {
     const id = ref.id as number;
-    let slots = this.refSlot;
-    if (id >= slots.length) {
-      let size = slots.length;
-      while (size <= id) size *= 2;
-      const bigger = new Int32Array(size);
-      bigger.set(slots);
-      this.refSlot = slots = bigger;
+    if (id < this.refSlot.length) {
+      const s = this.refSlot[id]!;
+      if (s !== 0 && this.refComm[s - 1] === ref.comm) return s - 1;
+    } else {
+      this.refSlot = grow(this.refSlot, id + 1);
     }
-    const s = slots[id]!;
-    if (s !== 0 && this.refs[s - 1] === ref) return s - 1;
-    this.refs.push(ref);
-    slots[id] = this.refs.length;
-    return this.refs.length - 1;
+    return this.addRef(ref);
+  }
+
+  private addRef(ref: TaskRef): number {
+    const r = this.refCount++;
+    if (r >= this.refId.length) {
+      this.refId = grow(this.refId, r + 1);
+      this.refNs = grow(this.refNs, r + 1);
+      this.refAt = grow(this.refAt, r + 1);
+      this.refLen = grow(this.refLen, r + 1);
+    }
+    const nums = ref.nums;
+    const at = this.numsUsed;
+    if (at + nums.length > this.numsPool.length)
+      this.numsPool = grow(this.numsPool, at + nums.length);
+    for (let l = 0; l < nums.length; l++) this.numsPool[at + l] = nums[l]!;
+    this.numsUsed = at + nums.length;
+    this.refId[r] = ref.id;
+    this.refNs[r] = ref.ns;
+    this.refAt[r] = at;
+    this.refLen[r] = nums.length;
+    this.refComm.push(ref.comm);
+    this.refSlot[ref.id] = r + 1;
+    return r;
+  }
+
+  /** The TaskRef of table entry `r`, built on first read and shared by every event naming it. */
+  private refAtIndex(r: number): TaskRef {
+    const cached = this.refObjs[r];
+    if (cached !== undefined) return cached;
+    const at = this.refAt[r]!;
+    const nums: number[] = [];
+    for (let l = 0; l < this.refLen[r]!; l++) nums.push(this.numsPool[at + l]!);
+    const ref: TaskRef = {
+      id: this.refId[r] as TaskRef['id'],
+      ns: this.refNs[r] as TaskRef['ns'],
+      nums,
+      comm: this.refComm[r]!,
+    };
+    this.refObjs[r] = ref;
+    return ref;
   }
 
   /** Appends an event object (its seq and t already stamped). Returns its position. */
@@ -200,9 +252,9 @@ export class TraceLog {
   private build(ch: Chunk, j: number, seq: number): TraceEvent {
     const t = ch.time[j]!;
     const rule = RULE_IDS[ch.rule[j]!]!;
-    const task = this.refs[ch.task[j]!]!;
+    const task = this.refAtIndex(ch.task[j]!);
     const o = ch.other[j]!;
-    const other = o === 0 ? null : this.refs[o - 1]!;
+    const other = o === 0 ? null : this.refAtIndex(o - 1);
     const num = ch.num[j]!;
     const flags = ch.flags[j]!;
     switch (ch.kind[j] as Kind) {
@@ -245,6 +297,15 @@ export class TraceLog {
   view(): readonly TraceEvent[] {
     return (this.proxy ??= createView(this));
   }
+}
+
+/** A typed array at least `min` long (doubling), with the old contents. */
+function grow<T extends Int32Array | Uint8Array>(a: T, min: number): T {
+  let size = a.length;
+  while (size < min) size *= 2;
+  const bigger = new (a.constructor as new (n: number) => T)(size);
+  bigger.set(a);
+  return bigger;
 }
 
 export const outcomeCode = (outcome: Outcome, forced: boolean): number =>
