@@ -49,9 +49,13 @@ const BUILD_DIR = join(BENCH_DIR, '.build');
 /** The puppet binary: a process that does nothing unless driven through Kernel.sys. */
 const PUPPET = '/usr/local/bin/puppet';
 
-/** Wall time of the measured part of the fork-exit-reap runs, after the warm-up. */
+/**
+ * Wall time of the measured part of the fork-exit-reap runs, after the warm-up. The warm-up is
+ * long enough for the JIT to settle on a busy 2-core machine (300 ms was not: the first run
+ * measured far below the second).
+ */
 const MEASURE_MS = 1500;
-const WARMUP_MS = 300;
+const WARMUP_MS = 1000;
 /**
  * With the trace on, every cycle appends events to the kernel's trace, which is never trimmed.
  * To keep memory bounded the benchmark starts a fresh Kernel every CYCLES_PER_KERNEL cycles;
