@@ -45,6 +45,8 @@ export function findPidNs(k: Core, nr: number, ns: NsId): TaskId {
  */
 export function pidNrNs(k: Core, entry: PidEntry | undefined, ns: NsId): number {
   if (!entry) return 0;
+  // Seen from its own namespace (the common case): the innermost number.
+  if (entry.ns === ns) return entry.nums[entry.nums.length - 1] ?? 0;
   const own = k.ns(entry.ns);
   const target = k.ns(ns);
   if (target.level > own.level || own.chain[target.level] !== ns) return 0;
