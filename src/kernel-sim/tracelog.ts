@@ -59,21 +59,22 @@ const EVENT_BYTES = 8 + 4 * 3 + 2 + 1 + 1;
 
 class Chunk {
   /** Virtual time (microseconds). */
-  readonly time: Float64Array;
+  declare readonly time: Float64Array;
   /** The event's task (index into the TaskRef table). */
-  readonly task: Int32Array;
+  declare readonly task: Int32Array;
   /** The other task (parent, from, by): index + 1, 0 for null. */
-  readonly other: Int32Array;
+  declare readonly other: Int32Array;
   /** status (exit, reap) or signal number (signal, deliver). */
-  readonly num: Int32Array;
-  readonly rule: Uint16Array;
-  readonly kind: Uint8Array;
+  declare readonly num: Int32Array;
+  declare readonly rule: Uint16Array;
+  declare readonly kind: Uint8Array;
   /** signal: outcome | forced << 4; deliver: action. */
-  readonly flags: Uint8Array;
+  declare readonly flags: Uint8Array;
   /** Events stored as objects, and the objects built for column events once read. */
-  objs: (TraceEvent | undefined)[] | null = null;
+  declare objs: (TraceEvent | undefined)[] | null;
 
   constructor() {
+    this.objs = null;
     // One buffer for all the columns (one allocation and one backing store per chunk).
     const buf = new ArrayBuffer(CHUNK * EVENT_BYTES);
     let at = 0;
