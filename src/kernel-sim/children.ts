@@ -40,3 +40,28 @@ export function childIds(k: Core, parent: Task): TaskId[] {
 }
 
 export const hasChildren = (t: Task): boolean => t.firstChild !== NO_TASK;
+
+/**
+ * Snapshots saved before the children list (their tasks have `children`, a Set of ids in list
+ * order, or null): link the same lists. Runs on a restored state before anything reads it.
+ */
+export function migrateChildSets(tasks: readonly (Task | null)[]): void {
+  type Legacy = Task & { children?: ReadonlySet<TaskId> | null };
+  const legacy = tasks.filter((t): t is Legacy => t !== null && t.firstChild === undefined);
+  if (legacy.length === 0) return;
+  for (const t of legacy) {
+    t.firstChild = t.lastChild = t.prevSibling = t.nextSibling = NO_TASK;
+  }
+  for (const parent of legacy) {
+    for (const id of parent.children ?? []) {
+      const child = tasks[id];
+      if (!child) continue;
+      child.prevSibling = parent.lastChild;
+      child.nextSibling = NO_TASK;
+      if (parent.lastChild === NO_TASK) parent.firstChild = id;
+      else tasks[parent.lastChild]!.nextSibling = id;
+      parent.lastChild = id;
+    }
+    delete parent.children;
+  }
+}

@@ -52,6 +52,7 @@ import {
   unsharePid,
 } from './fork.ts';
 import { doExit, finishZap } from './exit.ts';
+import { migrateChildSets } from './children.ts';
 import { doWait, exitedStatus } from './wait.ts';
 import { dequeueSignal, doSigaction, doSigprocmask, getSignal, killSomething } from './signal.ts';
 import type { DeliveryHooks } from './signal.ts';
@@ -136,6 +137,7 @@ export class Kernel {
       programs.set(p.name, p as Program);
     this.k = new Core(state, programs, options.trace ?? true);
     for (const e of trace) this.k.trace.pushObject(e);
+    migrateChildSets(state.tasks);
     rebuildPidTables(this.k);
     for (const t of this.k.tasks()) joinGroup(this.k, t);
     this.hooks = {
