@@ -54,43 +54,26 @@ const ACTION_INDEX: Readonly<Record<Action, number>> = {
   sigwait: 6,
 };
 
-/** Bytes per event in a chunk's one buffer: time 8, task/other/num 4 each, rule 2, kind/flags 1. */
-const EVENT_BYTES = 8 + 4 * 3 + 2 + 1 + 1;
+/**
+ * A chunk: per event, the virtual time, and four int32s side by side: the code (kind in bits
+ * 0-2, flags in bits 3-7 — signal: outcome | forced << 4, deliver: action — and the rule index
+ * from bit 8), the task (TaskRef table index), the other task (index + 1, 0 for null) and the
+ * number (status for exit and reap, signal number for signal and deliver). Code 0 (kind OBJ)
+ * marks an event stored as an object.
+ */
+const INTS = 4;
 
 class Chunk {
   /** Virtual time (microseconds). */
   declare readonly time: Float64Array;
-  /** The event's task (index into the TaskRef table). */
-  declare readonly task: Int32Array;
-  /** The other task (parent, from, by): index + 1, 0 for null. */
-  declare readonly other: Int32Array;
-  /** status (exit, reap) or signal number (signal, deliver). */
-  declare readonly num: Int32Array;
-  declare readonly rule: Uint16Array;
-  declare readonly kind: Uint8Array;
-  /** signal: outcome | forced << 4; deliver: action. */
-  declare readonly flags: Uint8Array;
+  declare readonly ints: Int32Array;
   /** Events stored as objects, and the objects built for column events once read. */
   declare objs: (TraceEvent | undefined)[] | null;
 
   constructor() {
     this.objs = null;
-    // One buffer for all the columns (one allocation and one backing store per chunk).
-    const buf = new ArrayBuffer(CHUNK * EVENT_BYTES);
-    let at = 0;
-    this.time = new Float64Array(buf, at, CHUNK);
-    at += CHUNK * 8;
-    this.task = new Int32Array(buf, at, CHUNK);
-    at += CHUNK * 4;
-    this.other = new Int32Array(buf, at, CHUNK);
-    at += CHUNK * 4;
-    this.num = new Int32Array(buf, at, CHUNK);
-    at += CHUNK * 4;
-    this.rule = new Uint16Array(buf, at, CHUNK);
-    at += CHUNK * 2;
-    this.kind = new Uint8Array(buf, at, CHUNK);
-    at += CHUNK;
-    this.flags = new Uint8Array(buf, at, CHUNK);
+    this.time = new Float64Array(CHUNK);
+    this.ints = new Int32Array(CHUNK * INTS);
   }
 }
 
@@ -121,6 +104,10 @@ export class TraceLog {
    * the same.
    */
   private refSlot = new Int32Array(1024);
+  private lastRefA: TaskRef | null = null;
+  private lastRefAIndex = 0;
+  private lastRefB: TaskRef | null = null;
+  private lastRefBIndex = 0;
   private proxy: readonly TraceEvent[] | null = null;
   /** The last rule stored for each kind and its index: a hot path repeats the same few rules. */
   private readonly lastRule: string[] = ['', '', '', '', '', '', ''];
@@ -141,6 +128,19 @@ export class TraceLog {
 
   /** The index of `ref` in the TaskRef table, adding it the first time. */
   private refIndex(ref: TaskRef): number {
+    // The same few tasks follow each other (fork, exit, signal, zombie of one child and its
+    // parent): the last two TaskRef objects seen are remembered with their entries.
+    if (ref === this.lastRefA) return this.lastRefAIndex;
+    if (ref === this.lastRefB) return this.lastRefBIndex;
+    const r = this.lookupRef(ref);
+    this.lastRefB = this.lastRefA;
+    this.lastRefBIndex = this.lastRefAIndex;
+    this.lastRefA = ref;
+    this.lastRefAIndex = r;
+    return r;
+  }
+
+  private lookupRef(ref: TaskRef): number {
     const id = ref.id as number;
     if (id < this.refSlot.length) {
       const s = this.refSlot[id]!;
@@ -196,7 +196,7 @@ export class TraceLog {
     const i = this.count;
     const ch = this.chunkFor(i);
     const j = i & MASK;
-    ch.kind[j] = OBJ;
+    ch.ints[j * INTS] = OBJ;
     (ch.objs ??= new Array<TraceEvent | undefined>(CHUNK))[j] = ev;
     this.count = i + 1;
     return i;
@@ -228,12 +228,12 @@ export class TraceLog {
     const ch = this.chunkFor(i);
     const j = i & MASK;
     ch.time[j] = time;
-    ch.kind[j] = kind;
-    ch.rule[j] = r;
-    ch.task[j] = this.refIndex(task);
-    ch.other[j] = other === null ? 0 : this.refIndex(other) + 1;
-    ch.num[j] = num;
-    ch.flags[j] = flags;
+    const ints = ch.ints;
+    const at = j * INTS;
+    ints[at] = kind | (flags << 3) | (r << 8);
+    ints[at + 1] = this.refIndex(task);
+    ints[at + 2] = other === null ? 0 : this.refIndex(other) + 1;
+    ints[at + 3] = num;
     this.count = i + 1;
     return i;
   }
@@ -252,13 +252,15 @@ export class TraceLog {
   /** The event object of a column slot, with the same fields in the same order as emitted. */
   private build(ch: Chunk, j: number, seq: number): TraceEvent {
     const t = ch.time[j]!;
-    const rule = RULE_IDS[ch.rule[j]!]!;
-    const task = this.refAtIndex(ch.task[j]!);
-    const o = ch.other[j]!;
+    const at = j * INTS;
+    const code = ch.ints[at]!;
+    const rule = RULE_IDS[code >>> 8]!;
+    const task = this.refAtIndex(ch.ints[at + 1]!);
+    const o = ch.ints[at + 2]!;
     const other = o === 0 ? null : this.refAtIndex(o - 1);
-    const num = ch.num[j]!;
-    const flags = ch.flags[j]!;
-    switch (ch.kind[j] as Kind) {
+    const num = ch.ints[at + 3]!;
+    const flags = (code >> 3) & 0x1f;
+    switch ((code & 7) as Kind) {
       case FORK:
         return { seq, t, type: 'fork', parent: other!, task, rule };
       case EXIT:
