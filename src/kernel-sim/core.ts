@@ -16,26 +16,49 @@ import type {
   Cgroup,
 } from './state.ts';
 import type { TraceEvent } from './trace.ts';
+import type { RuleId } from './rules.ts';
+import type { TaskRef } from './state.ts';
+import {
+  DELIVER,
+  EXIT,
+  FORK,
+  REAP,
+  SIGNAL,
+  TraceLog,
+  ZOMBIE,
+  actionCode,
+  outcomeCode,
+} from './tracelog.ts';
+import type { Action, Outcome } from './tracelog.ts';
 import type { ProgramRegistry } from './programs/abi.ts';
 
 export type TraceListener = (event: TraceEvent) => void;
 export type TtyOutputListener = (tty: number, text: string) => void;
 
 export class Core {
-  /** Per-namespace PID table: number -> struct pid id (0 = free). Derived; rebuilt on restore. */
-  readonly pidTables = new Map<NsId, Int32Array>();
+  /**
+   * Per-namespace PID table, indexed by namespace id: number -> struct pid id (0 = free).
+   * Derived; rebuilt on restore.
+   */
+  readonly pidTables: (Int32Array | undefined)[] = [];
   /**
    * How many processes each process group has (index: the group's struct pid id). Derived.
    * The members themselves are found by a scan (groupMembers): only setsid needs the count on
    * a hot path, and a Set per group cost more than every walk it saves.
    */
   readonly groupSize: number[] = [];
+  /**
+   * PID namespaces by id: a cache of state.namespaces (ids are dense counters and namespaces
+   * are never removed), because the hot paths look namespaces up several times per fork.
+   */
+  private readonly nsById: (PidNamespace | undefined)[] = [];
   /** Set by the last allocPid when some level wrapped around (for the trace's rule). */
   lastAllocWrapped = false;
   /** The task whose program step is running now (the kernel's `current`). */
   current: Task | null = null;
   tracing: boolean;
-  readonly trace: TraceEvent[] = [];
+  /** The trace (tracelog.ts): columns for the hot event types, objects for the rest. */
+  readonly trace = new TraceLog();
   readonly listeners = new Set<TraceListener>();
   readonly ttyListeners = new Set<TtyOutputListener>();
 
@@ -65,8 +88,11 @@ export class Core {
   }
 
   ns(id: NsId): PidNamespace {
+    const cached = this.nsById[id];
+    if (cached !== undefined) return cached;
     const n = this.state.namespaces.get(id);
     if (!n) throw new InvariantViolation(`no pid namespace ${id}`);
+    this.nsById[id] = n;
     return n;
   }
 
@@ -85,13 +111,65 @@ export class Core {
   /**
    * Appends an event, stamping its position and time. Callers pass a fresh literal that starts
    * with `seq: 0, t: 0`, so every event is born with its final shape (no hidden-class change).
+   * The events of the fork/exit/reap path have their own methods below, which store them as
+   * columns without building an object (tracelog.ts).
    */
   emit(ev: TraceEvent): void {
     const full = ev;
     full.seq = this.trace.length;
     full.t = this.state.now;
-    this.trace.push(full);
+    this.trace.pushObject(full);
     if (this.listeners.size > 0) for (const l of this.listeners) l(full);
+  }
+
+  /** Listeners get the event object (built now, and kept by the log). */
+  private notify(i: number): void {
+    const ev = this.trace.get(i);
+    for (const l of this.listeners) l(ev);
+  }
+
+  traceFork(parent: TaskRef, task: TaskRef, rule: RuleId): void {
+    const i = this.trace.push(FORK, this.state.now, rule, task, parent, 0, 0);
+    if (i < 0) this.emit({ seq: 0, t: 0, type: 'fork', parent, task, rule });
+    else if (this.listeners.size > 0) this.notify(i);
+  }
+
+  traceExit(task: TaskRef, status: number, rule: RuleId): void {
+    const i = this.trace.push(EXIT, this.state.now, rule, task, null, status, 0);
+    if (i < 0) this.emit({ seq: 0, t: 0, type: 'exit', task, status, rule });
+    else if (this.listeners.size > 0) this.notify(i);
+  }
+
+  traceZombie(task: TaskRef, parent: TaskRef, rule: RuleId): void {
+    const i = this.trace.push(ZOMBIE, this.state.now, rule, task, parent, 0, 0);
+    if (i < 0) this.emit({ seq: 0, t: 0, type: 'zombie', task, parent, rule });
+    else if (this.listeners.size > 0) this.notify(i);
+  }
+
+  traceReap(task: TaskRef, by: TaskRef | null, status: number, rule: RuleId): void {
+    const i = this.trace.push(REAP, this.state.now, rule, task, by, status, 0);
+    if (i < 0) this.emit({ seq: 0, t: 0, type: 'reap', task, by, status, rule });
+    else if (this.listeners.size > 0) this.notify(i);
+  }
+
+  traceSignal(
+    from: TaskRef | null,
+    task: TaskRef,
+    sig: number,
+    outcome: Outcome,
+    forced: boolean,
+    rule: RuleId,
+  ): void {
+    const flags = outcomeCode(outcome, forced);
+    const i = this.trace.push(SIGNAL, this.state.now, rule, task, from, sig, flags);
+    if (i < 0) this.emit({ seq: 0, t: 0, type: 'signal', from, task, sig, outcome, forced, rule });
+    else if (this.listeners.size > 0) this.notify(i);
+  }
+
+  traceDeliver(task: TaskRef, sig: number, action: Action, rule: RuleId): void {
+    const i = this.trace.push(DELIVER, this.state.now, rule, task, null, sig, actionCode(action));
+    if (i < 0) this.emit({ seq: 0, t: 0, type: 'deliver', task, sig, action, rule });
+    else if (this.listeners.size > 0) this.notify(i);
   }
 
   // ------------------------------------------------------------ queue (binary heap on (at, seq))

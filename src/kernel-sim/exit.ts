@@ -14,6 +14,7 @@ import { putPid } from './pidns.ts';
 import { doNotifyParent, sendSignal, withDisposition } from './signal.ts';
 import { killOrphanedPgrp, leaveGroup } from './sessions.ts';
 import { unchargePids } from './cgroup.ts';
+import { addChild, childIds, hasChildren, removeChild } from './children.ts';
 import { closeAllFds, forgetPipeWaiter } from './files.ts';
 import { disassociateCtty, forgetTtyWaiter } from './tty.ts';
 
@@ -51,7 +52,7 @@ export function doExit(k: Core, t: Task, status: number, rule: RuleId): void {
   if (t.pendingInfo.length > 0) t.pendingInfo = [];
   exitThreads(k, t);
   if (t.fds.length > 0) closeAllFds(k, t);
-  if (k.tracing) k.emit({ seq: 0, t: 0, type: 'exit', task: t.ref, status, rule });
+  if (k.tracing) k.traceExit(t.ref, status, rule);
   // A session leader that owns a terminal hangs it up (do_exit -> disassociate_ctty).
   const tty = t.ctty !== 0 && t.session === t.id ? k.state.ttys.get(t.ctty) : undefined;
   if (tty && tty.session === t.session) disassociateCtty(k, tty);
@@ -95,7 +96,7 @@ function zapPidNsProcesses(k: Core, init: Task): void {
   const ns = k.ns(init.ns);
   ns.adding = false;
   init.sighand = withDisposition(init.sighand, SIGCHLD, DISP_IGNORE, 0);
-  const table = k.pidTables.get(ns.id);
+  const table = k.pidTables[ns.id];
   const targets: Task[] = [];
   if (table) {
     for (let nr = 2; nr < table.length; nr++) {
@@ -117,11 +118,9 @@ function zapPidNsProcesses(k: Core, init: Task): void {
     });
   for (const victim of targets)
     sendSignal(k, SIGKILL, victim, { sender: null, priv: true, rule: 'zap_pid_ns/kill' });
-  if (init.children) {
-    for (const id of [...init.children]) {
-      const c = k.task(id);
-      if (c && c.runState === 'zombie') releaseTask(k, c, init, 'zap_pid_ns/kill');
-    }
+  for (const id of childIds(k, init)) {
+    const c = k.task(id);
+    if (c && c.runState === 'zombie') releaseTask(k, c, init, 'zap_pid_ns/kill');
   }
 }
 
@@ -137,8 +136,7 @@ function exitNotify(k: Core, t: Task): void {
   const parent = k.mustTask(t.parent);
   const autoreap = doNotifyParent(k, t);
   if (autoreap) releaseTask(k, t, parent, 'exit/autoreap');
-  else if (k.tracing)
-    k.emit({ seq: 0, t: 0, type: 'zombie', task: t.ref, parent: parent.ref, rule: 'exit/zombie' });
+  else if (k.tracing) k.traceZombie(t.ref, parent.ref, 'exit/zombie');
 }
 
 /** find_child_reaper(): PID 1 of the exiting task's own namespace (the task itself if it is it). */
@@ -174,15 +172,15 @@ function findNewReaper(k: Core, father: Task, childReaper: Task): { reaper: Task
  * to its new parent (reparent_leader).
  */
 function forgetOriginalParent(k: Core, father: Task): void {
-  const kids = father.children;
-  if (!kids || kids.size === 0) return;
+  if (!hasChildren(father)) return;
   const { reaper, rule } = findNewReaper(k, father, findChildReaper(k, father));
   if (reaper === father) return;
-  father.children = null;
+  const kids = childIds(k, father);
+  father.firstChild = father.lastChild = NO_TASK;
   for (const id of kids) {
     const p = k.mustTask(id);
     p.parent = reaper.id;
-    (reaper.children ??= new Set()).add(id);
+    addChild(k, reaper, p);
     if (k.tracing)
       k.emit({
         seq: 0,
@@ -221,7 +219,7 @@ function reparentLeader(k: Core, father: Task, p: Task): void {
  */
 export function releaseTask(k: Core, t: Task, by: Task | null, rule: RuleId): void {
   const parent = k.task(t.parent);
-  parent?.children?.delete(t.id); // the (possibly empty) Set stays: the next fork reuses it
+  if (parent) removeChild(k, parent, t);
   leaveGroup(k, t);
   unchargePids(k, t.cgroup, 1);
   k.state.tasks[t.id] = null;
@@ -230,16 +228,7 @@ export function releaseTask(k: Core, t: Task, by: Task | null, rule: RuleId): vo
   putPid(k, t.id);
   putPid(k, t.pgrp);
   putPid(k, t.session);
-  if (k.tracing)
-    k.emit({
-      seq: 0,
-      t: 0,
-      type: 'reap',
-      task: t.ref,
-      by: by?.ref ?? null,
-      status: t.exitStatus,
-      rule,
-    });
+  if (k.tracing) k.traceReap(t.ref, by?.ref ?? null, t.exitStatus, rule);
   if (parent && parent.block?.kind === 'wait')
     k.schedule('wake', parent.id, k.state.now, parent.wakeToken);
 }

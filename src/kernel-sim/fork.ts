@@ -23,6 +23,7 @@ import { joinGroup } from './sessions.ts';
 import { flushSignalHandlers } from './signal.ts';
 import { exitThreads } from './exit.ts';
 import { copyFds } from './files.ts';
+import { addChild, childIds } from './children.ts';
 import { resolveExec, whichPath } from './fs.ts';
 import { isValidSignal } from './signals.ts';
 import { SIGCHLD } from './signals.ts';
@@ -85,7 +86,10 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
     ns: nsId,
     nsForChildren: parent.nsForChildren,
     parent: parent.id,
-    children: null,
+    firstChild: NO_TASK,
+    lastChild: NO_TASK,
+    prevSibling: NO_TASK,
+    nextSibling: NO_TASK,
     pgrp: parent.pgrp,
     session: parent.session,
     comm: parent.comm,
@@ -132,23 +136,20 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
   getPid(k, child.pgrp);
   getPid(k, child.session);
   k.state.tasks[id] = child;
-  (parent.children ??= new Set()).add(id);
+  addChild(k, parent, child);
   joinGroup(k, child);
   if (k.tracing)
-    k.emit({
-      seq: 0,
-      t: 0,
-      type: 'fork',
-      parent: parent.ref,
-      task: child.ref,
-      rule: isInit
+    k.traceFork(
+      parent.ref,
+      child.ref,
+      isInit
         ? 'alloc_pid/init'
         : k.lastAllocWrapped
           ? 'alloc_pid/wrap'
           : ns.level > 0
             ? 'alloc_pid'
             : 'fork/copy',
-    });
+    );
   k.schedule('start', id, k.state.now, child.wakeToken);
   return child;
 }
@@ -274,12 +275,12 @@ export function setChildSubreaper(k: Core, t: Task, on: boolean): void {
   if (k.tracing)
     k.emit({ seq: 0, t: 0, type: 'subreaper', task: t.ref, on, rule: 'prctl/subreaper' });
   if (!on) return;
-  const stack: TaskId[] = [...(t.children ?? [])];
+  const stack: TaskId[] = childIds(k, t);
   while (stack.length > 0) {
     const c = k.task(stack.pop()!);
     if (!c || c.hasChildSubreaper || c.unkillable) continue;
     c.hasChildSubreaper = true;
-    if (c.children) stack.push(...c.children);
+    stack.push(...childIds(k, c));
   }
 }
 

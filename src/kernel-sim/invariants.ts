@@ -6,6 +6,7 @@
 import type { Core } from './core.ts';
 import type { NsId, TaskId } from './types.ts';
 import { NO_TASK } from './state.ts';
+import { hasChildren } from './children.ts';
 
 export function checkInvariants(k: Core): string[] {
   const bad: string[] = [];
@@ -22,13 +23,15 @@ export function checkInvariants(k: Core): string[] {
       const nr = e.nums[l]!;
       const lns = ns.chain[l]!;
       if (!(nr > 0)) bad.push(`pid ${e.id}: number ${nr} at level ${l}`);
-      if (k.pidTables.get(lns)?.[nr] !== e.id)
+      if (k.pidTables[lns]?.[nr] !== e.id)
         bad.push(`pid ${e.id}: ${nr} not in the table of ns ${lns}`);
       counted.set(lns, (counted.get(lns) ?? 0) + 1);
     }
     if (e.users <= 0) bad.push(`pid ${e.id}: kept with ${e.users} users`);
   }
-  for (const [id, table] of k.pidTables) {
+  for (const [nsId, table] of k.pidTables.entries()) {
+    if (!table) continue;
+    const id = nsId as NsId;
     let used = 0;
     for (let i = 0; i < table.length; i++) if (table[i] !== 0) used++;
     if (used !== (counted.get(id) ?? 0))
@@ -67,18 +70,31 @@ export function checkInvariants(k: Core): string[] {
       const p = k.task(t.parent);
       if (!p) bad.push(`task ${t.id} (${t.comm}): parent ${t.parent} does not exist`);
       else {
-        if (!p.children?.has(t.id)) bad.push(`task ${t.id} not among its parent's children`);
+        // Linked from its predecessor (whose own link is checked in turn), or first in the list.
+        const before = t.prevSibling === NO_TASK ? undefined : k.task(t.prevSibling);
+        const linked =
+          t.prevSibling === NO_TASK
+            ? p.firstChild === t.id
+            : before?.nextSibling === t.id && before.parent === p.id;
+        if (!linked) bad.push(`task ${t.id} not among its parent's children`);
         if (p.runState === 'zombie') bad.push(`task ${t.id}: parent ${p.id} is a zombie`);
         if (p.exiting && p.block?.kind !== 'zap' && t.runState !== 'zombie')
           bad.push(`task ${t.id}: parent ${p.id} has exited but still has live children`);
       }
     }
-    for (const c of t.children ?? []) {
-      if (k.task(c)?.parent !== t.id)
-        bad.push(`task ${t.id} lists child ${c} whose parent is elsewhere`);
+    let prev = NO_TASK;
+    for (let c = t.firstChild; c !== NO_TASK;) {
+      const ct = k.task(c);
+      if (ct?.parent !== t.id) bad.push(`task ${t.id} lists child ${c} whose parent is elsewhere`);
+      if (!ct || ct.prevSibling !== prev) {
+        bad.push(`task ${t.id}: children list broken at ${c}`);
+        break;
+      }
+      prev = c;
+      c = ct.nextSibling;
     }
-    if (t.runState === 'zombie' && t.children && t.children.size > 0)
-      bad.push(`zombie ${t.id} has children`);
+    if (t.lastChild !== prev) bad.push(`task ${t.id}: last child is ${t.lastChild}, not ${prev}`);
+    if (t.runState === 'zombie' && hasChildren(t)) bad.push(`zombie ${t.id} has children`);
     if (t.runState === 'zombie' && !t.exiting) bad.push(`zombie ${t.id} not marked exiting`);
 
     // Nothing lives on in a namespace whose init is gone (unless the teardown is under way).

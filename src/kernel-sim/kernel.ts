@@ -52,6 +52,7 @@ import {
   unsharePid,
 } from './fork.ts';
 import { doExit, finishZap } from './exit.ts';
+import { migrateChildSets } from './children.ts';
 import { doWait, exitedStatus } from './wait.ts';
 import { dequeueSignal, doSigaction, doSigprocmask, getSignal, killSomething } from './signal.ts';
 import type { DeliveryHooks } from './signal.ts';
@@ -135,13 +136,17 @@ export class Kernel {
     for (const p of [...BUILTIN_PROGRAMS, execHelper, ...(options.programs ?? [])])
       programs.set(p.name, p as Program);
     this.k = new Core(state, programs, options.trace ?? true);
-    // One by one: spreading a long trace into push() overflows the call stack (~120k events).
-    for (const e of trace) this.k.trace.push(e);
+    // One by one: spreading a long trace into a push overflows the call stack (~120k events).
+    for (const e of trace) this.k.trace.pushObject(e);
+    migrateChildSets(state.tasks);
     rebuildPidTables(this.k);
     for (const t of this.k.tasks()) joinGroup(this.k, t);
     this.hooks = {
       runHandler: (t, info) =>
-        this.runStep(t, true, (p, ctx) => requireHook(p, 'onSignal')(ctx, info)),
+        this.runStep(t, true, (p, ctx) => {
+          if (!p.onSignal) missingHook(p, 'onSignal');
+          p.onSignal(ctx, info);
+        }),
       interrupt: (t) => this.interrupt(t),
     };
   }
@@ -233,7 +238,10 @@ export class Kernel {
       ns: root.id,
       nsForChildren: root.id,
       parent: NO_TASK,
-      children: null,
+      firstChild: NO_TASK,
+      lastChild: NO_TASK,
+      prevSibling: NO_TASK,
+      nextSibling: NO_TASK,
       pgrp: id,
       session: id,
       comm: 'init',
@@ -307,8 +315,13 @@ export class Kernel {
   get hostname(): string {
     return this.k.state.hostname;
   }
+  /**
+   * Every event so far, in order: a read-only array (index, length, iteration, slice, filter,
+   * ...). Events are built from the trace's columns when first read, then kept, so the same
+   * position always gives the same object (tracelog.ts).
+   */
   get trace(): readonly TraceEvent[] {
-    return this.k.trace;
+    return this.k.trace.view();
   }
   get tracing(): boolean {
     return this.k.tracing;
@@ -663,7 +676,10 @@ export class Kernel {
 
   private resume(t: Task, wake: WakeEvent): void {
     this.clearBlock(t);
-    this.runStep(t, false, (p, ctx) => requireHook(p, 'resume')(ctx, wake));
+    this.runStep(t, false, (p, ctx) => {
+      if (!p.resume) missingHook(p, 'resume');
+      p.resume(ctx, wake);
+    });
   }
 
   /** A handler ran while the task was blocked in a syscall: the syscall returns EINTR. */
@@ -715,7 +731,7 @@ export class Kernel {
     }
     switch (item.kind) {
       case 'start':
-        if (item.token === t.wakeToken) this.runStep(t, false, (p, ctx) => p.start(ctx));
+        if (item.token === t.wakeToken) this.runStep(t, false, startStep);
         return;
       case 'timer': {
         const i = t.timers.indexOf(item.token);
@@ -725,9 +741,10 @@ export class Kernel {
           return;
         }
         t.timers.splice(i, 1);
-        this.runStep(t, false, (p, ctx) =>
-          requireHook(p, 'onTimer')(ctx, item.tag ?? '', item.token),
-        );
+        this.runStep(t, false, (p, ctx) => {
+          if (!p.onTimer) missingHook(p, 'onTimer');
+          p.onTimer(ctx, item.tag ?? '', item.token);
+        });
         return;
       }
       case 'wake':
@@ -759,16 +776,7 @@ export class Kernel {
         const ready = t.pending & b.set;
         if (ready !== 0n) {
           const info = dequeueSignal(t, lowestSignal(ready));
-          if (this.k.tracing)
-            this.k.emit({
-              seq: 0,
-              t: 0,
-              type: 'deliver',
-              task: t.ref,
-              sig: info.sig,
-              action: 'sigwait',
-              rule: 'sig/sigwait',
-            });
+          if (this.k.tracing) this.k.traceDeliver(t.ref, info.sig, 'sigwait', 'sig/sigwait');
           this.resume(t, { call: 'sigwait', result: info });
         } else if (b.until !== null && this.k.state.now >= b.until) {
           this.resume(t, { call: 'sigwait', result: 'EAGAIN' });
@@ -782,6 +790,7 @@ export class Kernel {
 }
 
 const IDLE = Object.freeze({ kind: 'idle' as const });
+const startStep = (p: Program, ctx: TaskContext): void => p.start(ctx);
 
 /** Thrown at a program that keeps making syscalls after a signal killed it mid-step. */
 class TaskDied extends Error {
@@ -789,13 +798,9 @@ class TaskDied extends Error {
 }
 const EXEC_HELPER = '__exec';
 
-function requireHook<K extends 'resume' | 'onSignal' | 'onTimer'>(
-  p: Program,
-  name: K,
-): NonNullable<Program[K]> {
-  const hook = p[name];
-  if (!hook) throw new InvariantViolation(`program '${p.name}' has no ${name}`);
-  return hook.bind(p) as NonNullable<Program[K]>;
+/** A program was asked to run a hook it does not have (a bug in the program model). */
+function missingHook(p: Program, name: 'resume' | 'onSignal' | 'onTimer'): never {
+  throw new InvariantViolation(`program '${p.name}' has no ${name}`);
 }
 
 function nextRandom(state: KernelState): number {
@@ -813,17 +818,27 @@ function nextRandom(state: KernelState): number {
  * Numbers in and out are in the task's own namespace, as the real syscalls are.
  */
 class TaskContext implements ProgramContext<unknown> {
-  private done = false;
+  // Three of these are made per fork cycle, so the fields are `declare`d and set in the
+  // constructor: ES2022 class fields would first define each one (a separate initializer
+  // call and a define per field) before the constructor assigns it again.
+  declare private done: boolean;
   /** The step ended in a successful exec (the new program's start is queued). */
-  execed = false;
+  declare execed: boolean;
+  declare private readonly kernel: Kernel;
+  declare private readonly k: Core;
+  declare private readonly t: Task;
+  declare private readonly inHandler: boolean;
+  declare private readonly external: boolean;
 
-  constructor(
-    private readonly kernel: Kernel,
-    private readonly k: Core,
-    private readonly t: Task,
-    private readonly inHandler: boolean,
-    private readonly external: boolean,
-  ) {}
+  constructor(kernel: Kernel, k: Core, t: Task, inHandler: boolean, external: boolean) {
+    this.kernel = kernel;
+    this.k = k;
+    this.t = t;
+    this.inHandler = inHandler;
+    this.external = external;
+    this.done = false;
+    this.execed = false;
+  }
 
   finish(): void {
     this.done = true;
@@ -1004,16 +1019,7 @@ class TaskContext implements ProgramContext<unknown> {
 
   private takeSigwait(t: Task, sig: number): SigInfo {
     const info = dequeueSignal(t, sig);
-    if (this.k.tracing)
-      this.k.emit({
-        seq: 0,
-        t: 0,
-        type: 'deliver',
-        task: t.ref,
-        sig,
-        action: 'sigwait',
-        rule: 'sig/sigwait',
-      });
+    if (this.k.tracing) this.k.traceDeliver(t.ref, sig, 'sigwait', 'sig/sigwait');
     return info;
   }
 

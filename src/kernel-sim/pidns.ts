@@ -17,24 +17,24 @@ import { NO_TASK } from './state.ts';
 
 /** Grows (doubling) and returns the PID table of a namespace so that index `nr` exists. */
 function tableFor(k: Core, ns: NsId, nr: number): Int32Array {
-  let t = k.pidTables.get(ns);
+  let t = k.pidTables[ns];
   if (!t) {
     t = new Int32Array(Math.max(64, nr + 1));
-    k.pidTables.set(ns, t);
+    k.pidTables[ns] = t;
   } else if (nr >= t.length) {
     let size = t.length;
     while (size <= nr) size *= 2;
     const bigger = new Int32Array(size);
     bigger.set(t);
     t = bigger;
-    k.pidTables.set(ns, t);
+    k.pidTables[ns] = t;
   }
   return t;
 }
 
 /** The struct pid id holding number `nr` in namespace `ns`, or 0 (find_pid_ns). */
 export function findPidNs(k: Core, nr: number, ns: NsId): TaskId {
-  const t = k.pidTables.get(ns);
+  const t = k.pidTables[ns];
   if (!t || nr <= 0 || nr >= t.length) return NO_TASK;
   return t[nr] as TaskId;
 }
@@ -45,6 +45,8 @@ export function findPidNs(k: Core, nr: number, ns: NsId): TaskId {
  */
 export function pidNrNs(k: Core, entry: PidEntry | undefined, ns: NsId): number {
   if (!entry) return 0;
+  // Seen from its own namespace (the common case): the innermost number.
+  if (entry.ns === ns) return entry.nums[entry.nums.length - 1] ?? 0;
   const own = k.ns(entry.ns);
   const target = k.ns(ns);
   if (target.level > own.level || own.chain[target.level] !== ns) return 0;
@@ -138,7 +140,7 @@ export function allocPid(k: Core, nsId: NsId, id: TaskId, owner: TaskId): PidEnt
 function allocNumber(k: Core, ns: PidNamespace): number {
   const min = ns.cursor > RESERVED_PIDS ? RESERVED_PIDS : 1;
   const max = ns.pidMax; // exclusive
-  const table = k.pidTables.get(ns.id);
+  const table = k.pidTables[ns.id];
   const start = Math.max(ns.cursor, min);
   const found = scanFree(table, start, max);
   const nr = found !== 0 ? found : scanFree(table, min, Math.min(start, max));
@@ -156,7 +158,7 @@ function scanFree(table: Int32Array | undefined, from: number, to: number): numb
 }
 
 function releaseNumber(k: Core, ns: PidNamespace, nr: number): void {
-  const table = k.pidTables.get(ns.id);
+  const table = k.pidTables[ns.id];
   if (!table || table[nr] === 0)
     throw new InvariantViolation(`pid ${nr} not allocated in ns ${ns.id}`);
   table[nr] = 0;
@@ -191,7 +193,7 @@ export function putPid(k: Core, id: TaskId): void {
 
 /** Rebuilds the PID tables from the struct pids (after restoring a snapshot). */
 export function rebuildPidTables(k: Core): void {
-  k.pidTables.clear();
+  k.pidTables.length = 0;
   for (const e of k.state.pids) {
     if (!e) continue;
     const ns = k.ns(e.ns);

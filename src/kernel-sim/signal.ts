@@ -89,7 +89,7 @@ export function checkKillPermission(sender: Task, target: Task, sig: number): Er
  * get a handler before it is unblocked); that is how blocking inits such as tini get SIGTERM.
  */
 export function sigIgnoredRule(k: Core, t: Task, sig: number, forced: boolean): RuleId | null {
-  if (sigIsMember(t.blocked | t.realBlocked, sig)) return null;
+  if (sigIsMember(t.blocked, sig) || sigIsMember(t.realBlocked, sig)) return null;
   const disp = t.sighand.disp[sig];
   if (isGlobalInit(k, t) && sigKernelOnly(sig)) return 'sig/global-init';
   if (t.unkillable && disp === DISP_DEFAULT && !(forced && sigKernelOnly(sig)))
@@ -152,7 +152,7 @@ export function sendSignal(k: Core, sig: number, t: Task, origin: SendOrigin): v
       sig,
       forced,
       'pending',
-      sigIsMember(t.blocked | t.realBlocked, sig)
+      sigIsMember(t.blocked, sig) || sigIsMember(t.realBlocked, sig)
         ? 'sig/blocked'
         : (origin.rule ??
             (forced && sigKernelOnly(sig) && !origin.priv ? 'sig/forced' : 'sig/sent')),
@@ -169,18 +169,7 @@ function noteSignal(
   outcome: 'pending' | 'dropped' | 'coalesced',
   rule: RuleId,
 ): void {
-  if (k.tracing)
-    k.emit({
-      seq: 0,
-      t: 0,
-      type: 'signal',
-      from: origin.sender?.ref ?? null,
-      task: t.ref,
-      sig,
-      outcome,
-      forced,
-      rule,
-    });
+  if (k.tracing) k.traceSignal(origin.sender?.ref ?? null, t.ref, sig, outcome, forced, rule);
 }
 
 /**
@@ -452,16 +441,7 @@ export function getSignal(k: Core, t: Task, hooks: DeliveryHooks): void {
       const fatal = t.fatalSig;
       const rule: RuleId = fatal === SIGKILL ? 'sig/kill' : 'sig/terminate';
       dequeueSignal(t, fatal);
-      if (k.tracing)
-        k.emit({
-          seq: 0,
-          t: 0,
-          type: 'deliver',
-          task: t.ref,
-          sig: fatal,
-          action: 'terminate',
-          rule,
-        });
+      if (k.tracing) k.traceDeliver(t.ref, fatal, 'terminate', rule);
       doExit(k, t, fatal, rule);
       return;
     }
@@ -474,7 +454,7 @@ export function getSignal(k: Core, t: Task, hooks: DeliveryHooks): void {
       action: 'handler' | 'ignore' | 'skip' | 'terminate' | 'core' | 'stop',
       rule: RuleId,
     ): void => {
-      if (k.tracing) k.emit({ seq: 0, t: 0, type: 'deliver', task: t.ref, sig, action, rule });
+      if (k.tracing) k.traceDeliver(t.ref, sig, action, rule);
     };
     const disp = t.sighand.disp[sig];
     if (disp === DISP_IGNORE) {

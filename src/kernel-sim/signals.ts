@@ -166,7 +166,9 @@ const BITS: readonly bigint[] = Array.from({ length: NSIG + 1 }, (_, i) =>
   i === 0 ? 0n : 1n << BigInt(i - 1),
 );
 export const sigBit = (sig: number): SigSet => BITS[sig] ?? 0n;
-export const sigIsMember = (set: SigSet, sig: number): boolean => (set & sigBit(sig)) !== 0n;
+/** (The empty set is tested first: a bigint `&` allocates its result.) */
+export const sigIsMember = (set: SigSet, sig: number): boolean =>
+  set !== 0n && (set & sigBit(sig)) !== 0n;
 export const sigAdd = (set: SigSet, sig: number): SigSet => set | sigBit(sig);
 export const sigDel = (set: SigSet, sig: number): SigSet => set & ~sigBit(sig);
 export const sigSetOf = (...sigs: number[]): SigSet => sigs.reduce((s, n) => s | sigBit(n), 0n);

@@ -117,8 +117,14 @@ export interface Task {
   nsForChildren: NsId;
   /** real_parent. */
   parent: TaskId;
-  /** Children in list order (list_add_tail); null while there are none. */
-  children: Set<TaskId> | null;
+  /**
+   * Children in list order (list_add_tail): the first and last child, and this task's
+   * neighbours in its parent's list; NO_TASK for none (children.ts).
+   */
+  firstChild: TaskId;
+  lastChild: TaskId;
+  prevSibling: TaskId;
+  nextSibling: TaskId;
   /** Process group and session: the TaskId of the struct pid that names them. */
   pgrp: TaskId;
   session: TaskId;

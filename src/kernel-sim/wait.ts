@@ -31,19 +31,20 @@ export const wifcontinued = (s: number): boolean => s === CONTINUED_STATUS;
 export const shellExitCode = (s: number): number =>
   wifsignaled(s) ? 128 + wtermsig(s) : wexitstatus(s);
 
+/** What a wait selector names (wait_consider_task's eligible_pid). */
+const ANY = 0;
+const ONE = 1;
+const GROUP = 2;
+
 /**
- * Which children the selector names (wait_consider_task's eligible_pid): pid > 0 that child
- * (numbered in the caller's namespace), -1 any, 0 the caller's group, < -1 the group -pid.
+ * Which children the selector names: pid > 0 that child (numbered in the caller's namespace),
+ * -1 any, 0 the caller's group, < -1 the group -pid. Returns the kind and the struct pid id
+ * (NO_TASK when the number names nothing: then no child matches).
  */
-function eligible(k: Core, caller: Task, pid: number): (c: Task) => boolean {
-  if (pid > 0) {
-    const id = findPidNs(k, pid, caller.ns);
-    return (c) => c.id === id;
-  }
-  if (pid === -1) return () => true;
-  const pgrp: TaskId = pid === 0 ? caller.pgrp : findPidNs(k, -pid, caller.ns);
-  if (pgrp === NO_TASK) return () => false;
-  return (c) => c.pgrp === pgrp;
+function selector(k: Core, caller: Task, pid: number): [kind: number, id: TaskId] {
+  if (pid > 0) return [ONE, findPidNs(k, pid, caller.ns)];
+  if (pid === -1) return [ANY, NO_TASK];
+  return [GROUP, pid === 0 ? caller.pgrp : findPidNs(k, -pid, caller.ns)];
 }
 
 /**
@@ -58,12 +59,13 @@ export function doWait(
   pid: number,
   options: number,
 ): WaitResult | Errno | null {
-  const match = eligible(k, caller, pid);
+  const [kind, want] = selector(k, caller, pid);
   let any = false;
-  if (caller.children) {
-    for (const id of caller.children) {
-      const c = k.task(id);
-      if (!c || !match(c)) continue;
+  if (kind === ANY || want !== NO_TASK) {
+    for (let id = caller.firstChild; id !== NO_TASK;) {
+      const c = k.mustTask(id);
+      id = c.nextSibling;
+      if (kind === ONE ? c.id !== want : kind === GROUP && c.pgrp !== want) continue;
       any = true;
       const nr = taskPidNr(k, c, caller.ns);
       if (c.runState === 'zombie') {

@@ -86,6 +86,12 @@ export interface PuppetState {
 export const puppet: Program<PuppetState> = {
   name: 'puppet',
   start(ctx) {
+    // The common case (a plain fork, nothing to parse) shares one frozen empty state: a puppet
+    // that never receives anything costs no allocation; ensure() copies it on first change.
+    if (ctx.state === undefined && ctx.argv.length <= 1) {
+      ctx.state = FRESH_PUPPET;
+      return;
+    }
     // Exec'd puppets take their reactions from argv: --exit-on=SIG:CODE (repeatable).
     const exitOn: Record<number, number> = { ...(ctx.state?.exitOn ?? {}) };
     for (const a of ctx.argv.slice(1)) {
@@ -108,8 +114,16 @@ export const puppet: Program<PuppetState> = {
   },
 };
 
+/** The state of a puppet started with nothing (what start() used to build each time). */
+const FRESH_PUPPET: PuppetState = Object.freeze({
+  log: Object.freeze([]) as unknown as PuppetState['log'],
+  exitOn: Object.freeze({}),
+});
+
 function ensure(ctx: ProgramContext<PuppetState>): PuppetState {
-  if (!ctx.state || !Array.isArray(ctx.state.log)) ctx.state = { ...(ctx.state ?? {}), log: [] };
+  const st = ctx.state;
+  if (st === FRESH_PUPPET) ctx.state = { log: [], exitOn: {} };
+  else if (!st || !Array.isArray(st.log)) ctx.state = { ...(st ?? {}), log: [] };
   return ctx.state;
 }
 
