@@ -9,13 +9,16 @@ import { describe, expect, it } from 'vitest';
 import {
   badgeVerdict,
   caseId,
+  coverageSummary,
   kernelSeries,
   parseCases,
   parseRecord,
+  ruleCoverage,
   serializeRecord,
   toolSeries,
 } from './record.ts';
 import type { FidelityRecord } from './record.ts';
+import { RULES } from '../src/kernel-sim/rules.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
@@ -66,6 +69,31 @@ describe('the record', () => {
     );
   });
 
+  it('splits the rules into exercised, not exercised and not checkable, and keeps that in the record', () => {
+    const c = ruleCoverage(['b/x', 'a/y', 'c/z', 'd'], new Set(['b/x', 'a/y', 'program']), {
+      d: 'needs a race',
+    });
+    expect(c).toEqual({
+      covered: ['a/y', 'b/x'],
+      uncovered: ['c/z'],
+      notCheckable: { d: 'needs a race' },
+    });
+    expect(coverageSummary(c)).toBe(
+      '2 of 4 model rules exercised by the cases, 1 not checkable here, 1 not exercised by any case',
+    );
+    // A rule a case did exercise is covered, whatever the table says.
+    expect(ruleCoverage(['d'], new Set(['d']), { d: 'why' }).notCheckable).toEqual({});
+    expect(() => ruleCoverage(['a'], new Set(), { gone: 'why' })).toThrow(
+      'not a rule of the model: gone',
+    );
+    const withRules = { ...sample, rules: c };
+    expect(parseRecord(JSON.parse(serializeRecord(withRules)))).toEqual(withRules);
+    expect(serializeRecord(sample)).not.toContain('"rules"');
+    expect(() => parseRecord({ ...sample, rules: { covered: ['a'], uncovered: [1] } })).toThrow(
+      'rules needs covered and uncovered',
+    );
+  });
+
   it('names versions as a person knows them', () => {
     expect(kernelSeries('6.18.44-fc-v669')).toBe('6.18');
     expect(kernelSeries('weird')).toBe('weird');
@@ -111,6 +139,13 @@ describe('fidelity/checked.json', () => {
   it('is a valid record of a real run', () => {
     expect(record.kernel).toMatch(/^\d+\.\d+/);
     expect(Object.keys(record.cases).length).toBeGreaterThan(0);
+  });
+
+  it('accounts for every rule of the model, and only those, in its rule coverage', () => {
+    const c = record.rules;
+    if (c === undefined) throw new Error('record again: checked.json has no rule coverage');
+    const listed = [...c.covered, ...c.uncovered, ...Object.keys(c.notCheckable)].sort();
+    expect(listed).toEqual(Object.keys(RULES).sort());
   });
 
   it('still describes the case files: every recorded id has the same line today', () => {

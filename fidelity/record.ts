@@ -29,6 +29,46 @@ export interface FidelityRecord {
   /** Upstream versions of the tools on the real side, by name (bash, dash, tini, ...). */
   readonly tools: Readonly<Record<string, string>>;
   readonly cases: Readonly<Record<string, RecordedCase>>;
+  /** Which of the model's kernel rules the cases exercised (written by a full run). */
+  readonly rules?: RuleCoverage;
+}
+
+/**
+ * The model's kernel rules (src/kernel-sim/rules.ts) against the cases: `covered` appeared in
+ * the trace of some case's model run, `uncovered` in none; `notCheckable` are those no case can
+ * exercise on the machine that runs the suite, with the reason (they are not in `uncovered`).
+ */
+export interface RuleCoverage {
+  readonly covered: readonly string[];
+  readonly uncovered: readonly string[];
+  readonly notCheckable: Readonly<Record<string, string>>;
+}
+
+/** Splits the rule ids into covered / uncovered / not checkable, each sorted. */
+export function ruleCoverage(
+  all: readonly string[],
+  seen: ReadonlySet<string>,
+  notCheckable: Readonly<Record<string, string>>,
+): RuleCoverage {
+  const unknown = Object.keys(notCheckable).filter((r) => !all.includes(r));
+  if (unknown.length > 0) throw new Error(`not a rule of the model: ${unknown.join(', ')}`);
+  const sorted = (xs: string[]): string[] => xs.sort((a, b) => a.localeCompare(b));
+  return {
+    covered: sorted(all.filter((r) => seen.has(r))),
+    uncovered: sorted(all.filter((r) => !seen.has(r) && notCheckable[r] === undefined)),
+    notCheckable: Object.fromEntries(
+      sorted(all.filter((r) => !seen.has(r) && notCheckable[r] !== undefined)).map((r) => [
+        r,
+        notCheckable[r] ?? '',
+      ]),
+    ),
+  };
+}
+
+/** "45 of 63 rules exercised, 6 not checkable here, 12 not exercised by any case". */
+export function coverageSummary(c: RuleCoverage): string {
+  const total = c.covered.length + c.uncovered.length + Object.keys(c.notCheckable).length;
+  return `${c.covered.length} of ${total} model rules exercised by the cases, ${Object.keys(c.notCheckable).length} not checkable here, ${c.uncovered.length} not exercised by any case`;
 }
 
 export interface CaseLine {
@@ -61,7 +101,8 @@ export function parseCases(file: string, text: string): CaseLine[] {
 /** A record as JSON text: stable key order, two-space indent, a final newline. */
 export function serializeRecord(r: FidelityRecord): string {
   const tools = Object.fromEntries(Object.entries(r.tools).sort(([a], [b]) => a.localeCompare(b)));
-  return `${JSON.stringify({ checkedAt: r.checkedAt, kernel: r.kernel, tools, cases: r.cases }, null, 2)}\n`;
+  const out = { checkedAt: r.checkedAt, kernel: r.kernel, tools, cases: r.cases };
+  return `${JSON.stringify(r.rules === undefined ? out : { ...out, rules: r.rules }, null, 2)}\n`;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
@@ -70,7 +111,7 @@ const isObj = (v: unknown): v is Record<string, unknown> =>
 /** Checks the shape of a record read from JSON; throws an Error saying what is wrong. */
 export function parseRecord(json: unknown): FidelityRecord {
   if (!isObj(json)) throw new Error('fidelity record: not an object');
-  const { checkedAt, kernel, tools, cases } = json;
+  const { checkedAt, kernel, tools, cases, rules } = json;
   if (typeof checkedAt !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(checkedAt))
     throw new Error('fidelity record: checkedAt must be a YYYY-MM-DD date');
   if (typeof kernel !== 'string' || kernel === '')
@@ -86,6 +127,20 @@ export function parseRecord(json: unknown): FidelityRecord {
       !['pass', 'fail', 'known'].includes(String(c.result))
     )
       throw new Error(`fidelity record: case '${id}' needs a line and a result pass|fail|known`);
+  }
+  if (rules !== undefined) {
+    const strings = (v: unknown): boolean =>
+      Array.isArray(v) && v.every((x) => typeof x === 'string');
+    if (
+      !isObj(rules) ||
+      !strings(rules.covered) ||
+      !strings(rules.uncovered) ||
+      !isObj(rules.notCheckable) ||
+      Object.values(rules.notCheckable).some((v) => typeof v !== 'string')
+    )
+      throw new Error(
+        'fidelity record: rules needs covered and uncovered (rule ids) and notCheckable (rule id to reason)',
+      );
   }
   return json as unknown as FidelityRecord;
 }

@@ -26,7 +26,9 @@ import { fileURLToPath } from 'node:url';
 import { createLabMachine } from '../src/lab/world.ts';
 import { runScript } from '../src/lab/script.ts';
 import { Screen } from '../src/terminal/screen.ts';
-import { parseCases, serializeRecord } from './record.ts';
+import { RULES } from '../src/kernel-sim/rules.ts';
+import type { RuleId } from '../src/kernel-sim/rules.ts';
+import { coverageSummary, parseCases, ruleCoverage, serializeRecord } from './record.ts';
 import type { CaseResult, FidelityRecord } from './record.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -51,7 +53,8 @@ function unavailable(): string | undefined {
 
 /**
  * What the terminal shows, as the lab's screen renders it, with what legitimately differs
- * normalised: the host PID in a background job's "[1] 12345" line.
+ * normalised: the host PID in a background job's "[1] 12345" line, and the number of the pty
+ * (`pts/2`: this machine has other terminals open; the lab's is pts/0), its column kept as wide.
  */
 function render(text: string): string {
   const s = new Screen();
@@ -59,7 +62,8 @@ function render(text: string): string {
   return s
     .text()
     .trimEnd()
-    .replace(/^\[(\d+)\] \d+$/gm, '[$1] <host pid>');
+    .replace(/^\[(\d+)\] \d+$/gm, '[$1] <host pid>')
+    .replace(/\bpts\/\d+ */g, (m) => `pts/#`.padEnd(m.length));
 }
 
 /** Width of the terminals on both sides (util-linux script's pty is 80 columns here). */
@@ -94,8 +98,47 @@ function onLinux(line: string): string {
   return render(r.stdout ?? '');
 }
 
-function inModel(line: string): string {
-  const t = runScript(createLabMachine({ cols: COLS, rows: 30 }), line).transcript;
+/**
+ * The model's rules that no case can exercise on this machine, and why. The rule-coverage report
+ * lists them apart from the rules no case exercises yet (which want a case).
+ */
+const NOT_CHECKABLE: Partial<Record<RuleId, string>> = {
+  'exit/global-init':
+    "the host init's exit panics the kernel: the real side's host init is this machine's own",
+  'sig/global-init':
+    "SIGKILL/SIGSTOP to the machine's own PID 1 is not sent on a shared machine (the kernel drops it, but a mistake stops the machine)",
+  'alloc_pid/ns-dead':
+    'ENOMEM needs a fork into the namespace between its init dying and the namespace emptying: a race the shell cannot win reliably',
+  'threads/pid-space':
+    "threads need a multithreaded program on both sides; the model's are the app models (node, go), which this machine does not run",
+  'kill/eperm': 'needs a process of another user: the model has no su/setpriv/runuser to start one',
+  'tty/isig':
+    'a control key (^C, ^Z, ^\\) needs typing into the running line; the real side runs the line with bash -ic and cannot press keys',
+  'setsid/eperm':
+    'setsid() by a group leader: util-linux setsid forks first to avoid exactly that, and no other tool on both sides calls it as a leader',
+  'sig/resethand':
+    "SA_RESETHAND is used only by the model's node app (its SignalExit handler); this machine runs no such app as a case",
+  'sig/unkillable-at-delivery':
+    'needs a signal queued to a namespace init while it has a handler or blocks it, and its handler removed before delivery: no shell or init on both sides does that',
+  'tty/hangup':
+    "needs the terminal's session leader to exit: the lab's login shell stays, the real side's bash exits after every line",
+  'tty/winch':
+    'a window resize while a line runs: the real side cannot resize its pty mid-line, the model has no stty',
+};
+
+interface ModelRun {
+  readonly screen: string;
+  /** The rules in the trace of the model's run. */
+  readonly rules: ReadonlySet<string>;
+}
+
+function inModel(line: string): ModelRun {
+  const run = runScript(createLabMachine({ cols: COLS, rows: 30 }), line);
+  const rules = new Set<string>(run.trace.map((e) => e.rule));
+  return { screen: modelScreen(line, run.transcript), rules };
+}
+
+function modelScreen(line: string, t: string): string {
   const head = `root@host:~# ${line}\n`;
   const start = t.indexOf(head);
   if (start < 0) return `(the model's transcript has no line '${line}')\n${t}`;
@@ -211,6 +254,7 @@ function main(): number {
   let racy = 0;
   let skipped = 0;
   const failures: string[] = [];
+  const seen = new Set<string>();
   const results: Record<string, { line: string; result: CaseResult; retried?: boolean }> = {};
   for (const file of readdirSync(CASES)
     .filter((f) => f.endsWith('.sh'))
@@ -234,7 +278,9 @@ function main(): number {
       const { id, line } = c;
       const reason = c.known;
       let real = onLinux(line);
-      const model = inModel(line);
+      const modelRun = inModel(line);
+      for (const r of modelRun.rules) seen.add(r);
+      const model = modelRun.screen;
       // An empty Linux side means the command did not run there: never a pass.
       let same = real !== '' && real === model;
       // The model is deterministic; Linux under load may not be (a child that has not exec'd
@@ -279,8 +325,17 @@ function main(): number {
   process.stdout.write(
     `\nchecked against Linux ${kernel}; ${known} known difference(s); ${racy} pass(es) marked PASS* needed a second Linux run\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} not run (see SKIP)` : ''}\n`,
   );
+  const coverage = ruleCoverage(Object.keys(RULES), seen, NOT_CHECKABLE as Record<string, string>);
+  process.stdout.write(
+    `${args.only === undefined ? '' : '(--only) '}${coverageSummary(coverage)}\n` +
+      coverage.uncovered.map((r) => `  not exercised: ${r}\n`).join('') +
+      Object.entries(coverage.notCheckable)
+        .map(([r, why]) => `  not checkable here: ${r}: ${why}\n`)
+        .join(''),
+  );
   if (args.record) {
     const record: FidelityRecord = {
+      rules: coverage,
       checkedAt: new Date().toISOString().slice(0, 10),
       kernel,
       tools: toolVersions(),

@@ -27,6 +27,7 @@ const KIND_OF: Readonly<Record<TraceEventType, EventKind>> = {
   boot: 'process',
   fork: 'process',
   'fork-failed': 'process',
+  'syscall-error': 'process',
   threads: 'process',
   exec: 'process',
   exit: 'exit',

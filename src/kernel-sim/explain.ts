@@ -132,6 +132,8 @@ function summarize(e: TraceEvent, p: (r: TaskRef) => string): string {
       return `${p(e.task)} asked for ${e.sig === 0 ? 'no signal' : sigName(e.sig)} when its parent dies.`;
     case 'write':
       return `${p(e.task)} wrote ${JSON.stringify(e.text.length > 60 ? e.text.slice(0, 57) + '...' : e.text)} to fd ${e.fd}.`;
+    case 'syscall-error':
+      return `${p(e.task)} called ${e.call}(): ${result(e.errno)}.`;
     case 'panic':
       return `${p(e.task)} exited: Kernel panic - not syncing: Attempted to kill init!`;
   }

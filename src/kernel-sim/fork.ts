@@ -235,9 +235,22 @@ export function execve(
  * children; the caller itself stays. Only once (EINVAL), at most 32 levels (ENOSPC).
  */
 export function unsharePid(k: Core, t: Task): 0 | Errno {
-  if (t.nsForChildren !== t.ns) return 'EINVAL';
+  const refuse = (errno: 'EINVAL' | 'ENOSPC'): Errno => {
+    if (k.tracing)
+      k.emit({
+        seq: 0,
+        t: 0,
+        type: 'syscall-error',
+        task: t.ref,
+        call: 'unshare',
+        errno,
+        rule: errno === 'EINVAL' ? 'unshare/again' : 'copy_pid_ns/depth',
+      });
+    return errno;
+  };
+  if (t.nsForChildren !== t.ns) return refuse('EINVAL');
   const ns = createPidNamespace(k, t.ns, `pidns:${k.state.nextNsId}`);
-  if (ns === 'ENOSPC') return 'ENOSPC';
+  if (ns === 'ENOSPC') return refuse('ENOSPC');
   t.nsForChildren = ns.id;
   if (k.tracing)
     k.emit({

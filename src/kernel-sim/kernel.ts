@@ -1090,6 +1090,9 @@ class TaskContext implements ProgramContext<unknown> {
     const r = doWrite(this.k, t, fd, text);
     if (this.k.tracing)
       this.k.emit({ seq: 0, t: 0, type: 'write', task: t.ref, fd, text, rule: 'program' });
+    // The SIGPIPE pipe_write() raised is delivered on the way back to user space, before the
+    // program sees EPIPE: a default SIGPIPE ends it there (a builtin's next line never runs).
+    if (r === 'EPIPE') this.returnToUser(t);
     return r;
   }
 

@@ -1056,7 +1056,7 @@ describe('terminals and pipes (drivers/tty, fs/pipe.c)', () => {
     const { tty, leader } = onTty(k);
     const job = fork(k, leader);
     k.sys(job.task).setpgid(0, 0); // its own group, not the foreground one
-    expect(k.sys(job.task).read(0)).toBe('EINTR');
+    expect(k.sys(job.task).read(0)).toBe(BLOCKED); // -ERESTARTSYS: stopped, not EINTR
     k.settle();
     expect(k.view().get(job.pid)?.state).toBe('T');
     expect(eventsOf(k, 'signal').find((e) => e.sig === SIGTTIN)?.rule).toBe('tty/bg');

@@ -124,6 +124,8 @@ export function sendSignal(k: Core, sig: number, t: Task, origin: SendOrigin): v
   // prepare_signal(): a dying process takes nothing more.
   if (t.exiting || t.groupExit)
     return noteSignal(k, origin, t, sig, forced, 'dropped', 'sig/exiting');
+  // A stop signal discards a SIGCONT still pending (and the trace says so: sig/stop-flushes-cont).
+  const flushedCont = sigKernelStop(sig) && sigIsMember(t.pending, SIGCONT);
   if (sigKernelStop(sig)) {
     t.pending &= ~sigBit(SIGCONT);
     t.pendingInfo = t.pendingInfo.filter((i) => i.sig !== SIGCONT);
@@ -154,7 +156,9 @@ export function sendSignal(k: Core, sig: number, t: Task, origin: SendOrigin): v
       'pending',
       sigIsMember(t.blocked, sig) || sigIsMember(t.realBlocked, sig)
         ? 'sig/blocked'
-        : (origin.rule ??
+        : flushedCont
+          ? 'sig/stop-flushes-cont'
+          : (origin.rule ??
             (forced && sigKernelOnly(sig) && !origin.priv ? 'sig/forced' : 'sig/sent')),
     );
   completeSignal(k, t, sig);

@@ -59,6 +59,8 @@ export type TraceEvent = Base &
     | { type: 'pdeathsig'; task: TaskRef; sig: number }
     | { type: 'write'; task: TaskRef; fd: number; text: string }
     | { type: 'panic'; task: TaskRef }
+    /** A call refused by a rule that has no other event (unshare EINVAL/ENOSPC, wait ECHILD). */
+    | { type: 'syscall-error'; task: TaskRef; call: 'unshare' | 'wait'; errno: Errno }
   );
 
 export type TraceEventType = TraceEvent['type'];

@@ -162,6 +162,11 @@ export function ttyRead(
   count = Infinity,
 ): string | 'EOF' | Errno | null {
   const denied = ttyCheckChange(k, t, tty, SIGTTIN);
+  // n_tty_read() returns -ERESTARTSYS after sending SIGTTIN, which is delivered before the read
+  // returns: its default action stops the reader (bash: "Stopped cat"), never an EINTR the
+  // program sees. Blocking gives that (the pending SIGTTIN stops the task; a handler interrupts
+  // the read with EINTR).
+  if (denied === 'EINTR') return null;
   if (denied) return denied;
   // n_tty_read(): at most `count` characters; what is left stays for the next read.
   const take = (n: number): string => {

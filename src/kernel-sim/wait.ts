@@ -84,7 +84,21 @@ export function doWait(
       }
     }
   }
-  if (!any) return 'ECHILD';
+  if (!any) {
+    // A blocking wait with no child to wait for (a WNOHANG poll that finds none is the shells'
+    // routine end of a reaping loop: not traced, it would bury the trace).
+    if (k.tracing && (options & WNOHANG) === 0)
+      k.emit({
+        seq: 0,
+        t: 0,
+        type: 'syscall-error',
+        task: caller.ref,
+        call: 'wait',
+        errno: 'ECHILD',
+        rule: 'wait/echild',
+      });
+    return 'ECHILD';
+  }
   if (options & WNOHANG) return { pid: 0, status: 0 };
   return null;
 }

@@ -42,6 +42,7 @@ export const EVENT_TYPES = [
   'pdeathsig',
   'write',
   'panic',
+  'syscall-error',
 ] as const satisfies readonly TraceEventType[];
 // Fails to compile when the kernel gains an event type this list lacks.
 type MissingEventType = Exclude<TraceEventType, (typeof EVENT_TYPES)[number]>;

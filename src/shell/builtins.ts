@@ -2,7 +2,7 @@
  * The shell's builtin commands. Each runs inside the shell process; a builtin that blocks
  * (wait, read) pushes a frame and the machine resumes it later.
  */
-import { SIGCONT, isErrno, parseSignal, signalName } from '../kernel-sim/index.ts';
+import { SIGCHLD, SIGCONT, isErrno, parseSignal, signalName } from '../kernel-sim/index.ts';
 import type { Ctx, R } from './interpreter.ts';
 import {
   doneText,
@@ -107,14 +107,14 @@ function echo(ctx: Ctx, st: ShState, args: string[]): number {
   const r = ctx.write(1, text + (newline ? '\n' : ''));
   if (isErrno(r)) {
     // bash: builtin_error("write error: %s"); dash reports any output error as an I/O error
-    // (its echo is printf.c's, which names itself again).
-    if (r !== 'EPIPE')
-      err(
-        ctx,
-        st.flavor === 'dash'
-          ? `${prefix(st)}echo: echo: I/O error\n`
-          : `${prefix(st)}echo: write error: ${errnoText(r)}\n`,
-      );
+    // (its echo is printf.c's, which names itself again). EPIPE is only seen with SIGPIPE
+    // ignored or caught: by default the signal ended the shell inside the write.
+    err(
+      ctx,
+      st.flavor === 'dash'
+        ? `${prefix(st)}echo: echo: I/O error\n`
+        : `${prefix(st)}echo: write error: ${errnoText(r)}\n`,
+    );
     return 1;
   }
   return 0;
@@ -637,7 +637,11 @@ function trapB(ctx: Ctx, st: ShState, args: string[]): number {
       if (sig > 0) shellDefault(ctx, st, sig);
     } else if (action === '') {
       st.traps[key] = '';
-      if (sig > 0) ctx.sigaction(sig, 'ignore');
+      // dash and ash always catch SIGCHLD, whatever the trap says (dash src/trap.c setsignal():
+      // `if (signo == SIGCHLD) action = S_CATCH;`): `trap '' CHLD` leaves SigIgn without bit 17
+      // on Linux, so the kernel never auto-reaps their children. bash does ignore it.
+      if (sig === SIGCHLD && st.flavor !== 'bash') ctx.sigaction(sig, 'handler');
+      else if (sig > 0) ctx.sigaction(sig, 'ignore');
     } else {
       st.traps[key] = action;
       if (sig > 0) ctx.sigaction(sig, 'handler');

@@ -1414,25 +1414,38 @@ export function reapNohang(ctx: Ctx, st: ShState): void {
 }
 
 /** Waits once for any child; returns 'block' when it had to block. */
-function waitAny(ctx: Ctx, st: ShState, untraced: boolean, jobIds: number[]): 'block' | 'next' {
+function waitAny(
+  ctx: Ctx,
+  st: ShState,
+  untraced: boolean,
+  jobIds: number[],
+  lost = 127,
+): 'block' | 'next' {
   const wake = takeWait(st);
   if (wake !== undefined) {
     if (typeof wake === 'object') recordWait(st, wake.pid, wake.status);
-    else if (wake === 'ECHILD') markLost(st, jobIds);
+    else if (wake === 'ECHILD') markLost(st, jobIds, lost);
     return 'next';
   }
   const r = ctx.wait(-1, untraced ? WUNTRACED : 0);
   if (typeof r === 'object' && 'blocked' in r) return 'block';
   if (typeof r === 'object' && 'pid' in r) recordWait(st, r.pid, r.status);
-  else if (r === 'ECHILD') markLost(st, jobIds);
+  else if (r === 'ECHILD') markLost(st, jobIds, lost);
   return 'next';
 }
 
-/** No children left, but the job table thinks some run: they are gone (status 127). */
-function markLost(st: ShState, jobIds: number[]): void {
+/**
+ * The status a job the shell waits for in the foreground (or for a command substitution) gets
+ * when wait fails with ECHILD, e.g. under `trap '' CHLD` (the kernel reaped it): bash's
+ * wait_for() marks it done with status 0 ("can't find true status", jobs.c); 127 otherwise.
+ */
+const lostStatus = (st: ShState): number => (st.flavor === 'bash' ? 0 : 127);
+
+/** No children left, but the job table thinks some run: they are gone (status `lost`). */
+function markLost(st: ShState, jobIds: number[], lost: number): void {
   for (const j of st.jobs) {
     if (!jobIds.includes(j.id)) continue;
-    j.st = j.st.map((s) => s ?? 127 << 8);
+    j.st = j.st.map((s) => s ?? lost << 8);
     j.stopped = false;
   }
 }
@@ -1443,7 +1456,7 @@ function stepFg(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'fg' }>): R {
   if (job === undefined) return done(st, st.status);
   for (let guard = 0; guard < 10000; guard++) {
     if (jobDone(job) || job.stopped) break;
-    if (waitAny(ctx, st, jc, [job.id]) === 'block') return 'block';
+    if (waitAny(ctx, st, jc, [job.id], lostStatus(st)) === 'block') return 'block';
   }
   st.frames.pop();
   if (jc) {
@@ -1456,6 +1469,7 @@ function stepFg(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'fg' }>): R {
     if (jc) err(ctx, `\n${jobLine(st, job, 'Stopped')}\n`);
     job.told = true;
     st.status = 128 + stopSig;
+    if (jc) notifyAfterForeground(ctx, st);
     return 'next';
   }
   const last = job.st[job.st.length - 1] ?? 0;
@@ -1482,7 +1496,28 @@ function stepFg(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'fg' }>): R {
     if (st.flavor === 'bash' && !(wifsignaled(last) && wtermsig(last) === SIGINT))
       st.sigint = false;
   }
+  if (jc) notifyAfterForeground(ctx, st);
   return 'next';
+}
+
+/**
+ * bash's wait_for() ends with notify_and_cleanup(): with job control on, the other jobs that
+ * stopped or finished meanwhile are reported right after each foreground job, not only at the
+ * next prompt (jobs.c notify_of_job_status; a stopped job's line follows an empty line).
+ * `sleep 0.1 & sleep 0.3; echo x` prints "[1]+  Done" before "x". dash reports at the prompt.
+ */
+function notifyAfterForeground(ctx: Ctx, st: ShState): void {
+  if (st.flavor !== 'bash') return;
+  for (const j of [...st.jobs]) {
+    if (j.hidden) continue;
+    if (jobDone(j)) {
+      err(ctx, `${jobLine(st, j, doneText(j))}\n`);
+      removeJob(st, j.id);
+    } else if (j.stopped && j.told === false) {
+      err(ctx, `\n${jobLine(st, j, 'Stopped')}\n`);
+      j.told = true;
+    }
+  }
 }
 
 /** "[1]+  Stopped                 sleep 100" */
@@ -1815,7 +1850,7 @@ function stepCmdsub(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'cmdsub' }>): 
   const job = st.jobs.find((j) => j.id === f.job);
   if (job) {
     for (let guard = 0; guard < 10000 && !jobDone(job); guard++) {
-      if (waitAny(ctx, st, false, [job.id]) === 'block') return 'block';
+      if (waitAny(ctx, st, false, [job.id], lostStatus(st)) === 'block') return 'block';
     }
     st.subStatus = jobStatus(job);
     removeJob(st, job.id);
