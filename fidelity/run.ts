@@ -34,7 +34,13 @@ import type { CaseResult, FidelityRecord } from './record.ts';
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const CASES = join(HERE, 'cases');
 const RECORD = join(HERE, 'checked.json');
-const NEEDED = ['unshare', 'script', 'tini', 'dumb-init', 'catatonit', 'ps', 'timeout'];
+const NEEDED = ['unshare', 'script', 'flock', 'tini', 'dumb-init', 'catatonit', 'ps', 'timeout'];
+/**
+ * Held (flock) while a line runs on the real side: the lines use fixed names (the pidlab-fid
+ * cgroup, /tmp/pidlab-* files), so two runs on one machine (two checkouts, CI) take turns per
+ * line instead of colliding ("mkdir: cannot create directory 'pidlab-fid': File exists").
+ */
+const LOCK = '/tmp/pidlab-fidelity.lock';
 
 function unavailable(): string | undefined {
   if (process.platform !== 'linux') return `not Linux (${process.platform})`;
@@ -76,15 +82,21 @@ const COLS = 80;
  */
 function onLinux(line: string): string {
   const r = spawnSync(
-    'script',
+    'flock',
     [
+      // -o: the line's processes do not inherit the lock (a straggler never holds it).
+      '-o',
+      '-w',
+      '120',
+      LOCK,
+      'script',
       '-qec',
       'stty cols 80 rows 30; exec -a -bash bash --norc --noprofile -ic "$FIDELITY_LINE"',
       '/dev/null',
     ],
     {
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: 150_000,
       // A second command (":") keeps bash -c from exec'ing a lone command in place: the line
       // then runs as a job with default signals, exactly as when typed at the lab's prompt.
       env: {

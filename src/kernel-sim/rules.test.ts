@@ -176,6 +176,7 @@ describe('namespaces (kernel/pid_namespace.c, unshare(2), setns(2))', () => {
     expect(k.namespaceInfo(k.nsOf(parent)).level).toBe(32);
     expect(k.sys(parent).unsharePid()).toBe('ENOSPC');
     expect(k.taskRecord(parent)?.ref.nums).toHaveLength(33);
+    expect(eventsOf(k, 'syscall-error').at(-1)?.rule).toBe('copy_pid_ns/depth');
     expectSound(k);
   });
 
@@ -197,6 +198,11 @@ describe('namespaces (kernel/pid_namespace.c, unshare(2), setns(2))', () => {
     const p = hostProcess(k);
     expect(k.sys(p.task).unsharePid()).toBe(0);
     expect(k.sys(p.task).unsharePid()).toBe('EINVAL');
+    expect(eventsOf(k, 'syscall-error').at(-1)).toMatchObject({
+      call: 'unshare',
+      errno: 'EINVAL',
+      rule: 'unshare/again',
+    });
     expect(k.sys(p.task).spawnThreads(1)).toBe('EINVAL');
   });
 
@@ -460,6 +466,10 @@ describe('exit, reparenting and reaping (kernel/exit.c)', () => {
       const c = fork(k, p.task);
       expect(k.sys(p.task).wait(-1, WNOHANG)).toEqual({ pid: 0, status: 0 });
       expect(k.sys(p.task).wait(c.pid + 1, WNOHANG)).toBe('ECHILD');
+      // Only the blocking call is traced (a WNOHANG poll ending a reaping loop is routine).
+      expect(eventsOf(k, 'syscall-error').map((e) => [e.call, e.errno, e.rule])).toEqual([
+        ['wait', 'ECHILD', 'wait/echild'],
+      ]);
       expect(k.sys(p.task).wait(-1, 0)).toBe(BLOCKED);
       k.sys(c.task).exit(4);
       k.settle();
@@ -741,6 +751,11 @@ describe('signals (kernel/signal.c)', () => {
     expect(k.view().get(p.pid)?.sigPending).toBe(sigSetOf(SIGCONT));
     k.sys(k.hostInit).kill(p.pid, SIGTSTP);
     expect(k.view().get(p.pid)?.sigPending).toBe(sigSetOf(SIGTSTP));
+    const rules = eventsOf(k, 'signal').map((e) => [e.sig, e.rule]);
+    expect(rules).toEqual([
+      [SIGCONT, 'sig/blocked'],
+      [SIGTSTP, 'sig/stop-flushes-cont'],
+    ]);
   });
 
   ruleTest('sig/handler', 'a handled signal runs the handler with the sender in si_pid', () => {

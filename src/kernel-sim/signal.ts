@@ -154,10 +154,10 @@ export function sendSignal(k: Core, sig: number, t: Task, origin: SendOrigin): v
       sig,
       forced,
       'pending',
-      sigIsMember(t.blocked, sig) || sigIsMember(t.realBlocked, sig)
-        ? 'sig/blocked'
-        : flushedCont
-          ? 'sig/stop-flushes-cont'
+      flushedCont
+        ? 'sig/stop-flushes-cont'
+        : sigIsMember(t.blocked, sig) || sigIsMember(t.realBlocked, sig)
+          ? 'sig/blocked'
           : (origin.rule ??
             (forced && sigKernelOnly(sig) && !origin.priv ? 'sig/forced' : 'sig/sent')),
     );
