@@ -9,7 +9,16 @@ import type { Errno, TaskId } from './types.ts';
 import { asTaskId, isErrno } from './types.ts';
 import type { RuleId } from './rules.ts';
 import type { Task } from './state.ts';
-import { NONE, NO_TASK, appendTo } from './state.ts';
+import {
+  NONE,
+  NO_TASK,
+  TF_BUSY,
+  TF_DID_EXEC,
+  TF_HAS_SUBREAPER,
+  TF_SUBREAPER,
+  TF_UNKILLABLE,
+  appendTo,
+} from './state.ts';
 import {
   allocPid,
   createPidNamespace,
@@ -107,15 +116,14 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
     realBlocked: 0n,
     pending: 0n,
     pendingInfo: NONE,
-    isSubreaper: false,
-    hasChildSubreaper: parent.hasChildSubreaper || parent.isSubreaper,
-    unkillable: isInit,
-    groupExit: false,
+    // The child inherits has_child_subreaper (and gets it from a subreaper parent); none of
+    // the other bits (copy_signal() starts them clear; the namespace init is unkillable).
+    flags:
+      (parent.flags & (TF_SUBREAPER | TF_HAS_SUBREAPER) ? TF_HAS_SUBREAPER : 0) |
+      (isInit ? TF_UNKILLABLE : 0),
     fatalSig: 0,
-    didExec: false,
     pdeathSignal: 0,
     reportStop: 0,
-    reportContinued: false,
     threads: NONE,
     cgroup: parent.cgroup,
     program,
@@ -124,7 +132,6 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
     wakeToken: 0,
     timers: NONE,
     deferred: NONE,
-    busy: false,
     startTime: k.state.now,
     fds: copyFds(k, parent.fds),
     cwd: parent.cwd,
@@ -207,11 +214,11 @@ export function execve(
   t.exe = found.interpreter ? found.interpreter[0]! : found.path;
   t.comm = commOf(found.path); // for a script: its own name, as Linux shows it
   t.env = env;
-  t.didExec = true;
+  t.flags |= TF_DID_EXEC;
   t.program = found.program;
   t.pstate = undefined;
   t.timers = [];
-  t.busy = false;
+  t.flags &= ~TF_BUSY;
   t.block = null;
   if (t.runState === 'sleeping') t.runState = 'running'; // runnable until the new program blocks
   t.wakeToken++;
@@ -271,15 +278,15 @@ export function setnsPid(k: Core, t: Task, pid: number): 0 | Errno {
  * (except those already marked and namespace inits) as having a subreaper above it.
  */
 export function setChildSubreaper(k: Core, t: Task, on: boolean): void {
-  t.isSubreaper = on;
+  t.flags = on ? t.flags | TF_SUBREAPER : t.flags & ~TF_SUBREAPER;
   if (k.tracing)
     k.emit({ seq: 0, t: 0, type: 'subreaper', task: t.ref, on, rule: 'prctl/subreaper' });
   if (!on) return;
   const stack: TaskId[] = childIds(k, t);
   while (stack.length > 0) {
     const c = k.task(stack.pop()!);
-    if (!c || c.hasChildSubreaper || c.unkillable) continue;
-    c.hasChildSubreaper = true;
+    if (!c || c.flags & (TF_HAS_SUBREAPER | TF_UNKILLABLE)) continue;
+    c.flags |= TF_HAS_SUBREAPER;
     stack.push(...childIds(k, c));
   }
 }

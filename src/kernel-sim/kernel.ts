@@ -24,6 +24,13 @@ import {
   DISP_HANDLER,
   DISP_IGNORE,
   NO_TASK,
+  TF_BUSY,
+  TF_DID_EXEC,
+  TF_GROUP_EXIT,
+  TF_HAS_SUBREAPER,
+  TF_REPORT_CONTINUED,
+  TF_SUBREAPER,
+  TF_UNKILLABLE,
   appendTo,
 } from './state.ts';
 import type { TraceEvent } from './trace.ts';
@@ -138,6 +145,7 @@ export class Kernel {
     this.k = new Core(state, programs, options.trace ?? true);
     // One by one: spreading a long trace into a push overflows the call stack (~120k events).
     for (const e of trace) this.k.trace.pushObject(e);
+    migrateTaskFlags(state.tasks);
     migrateChildSets(state.tasks);
     rebuildPidTables(this.k);
     for (const t of this.k.tasks()) joinGroup(this.k, t);
@@ -259,15 +267,10 @@ export class Kernel {
       realBlocked: 0n,
       pending: 0n,
       pendingInfo: [],
-      isSubreaper: false,
-      hasChildSubreaper: false,
-      unkillable: true,
-      groupExit: false,
+      flags: TF_UNKILLABLE | TF_DID_EXEC,
       fatalSig: 0,
-      didExec: true,
       pdeathSignal: 0,
       reportStop: 0,
-      reportContinued: false,
       threads: [],
       cgroup: k.state.rootCgroup,
       program: 'init',
@@ -276,7 +279,6 @@ export class Kernel {
       wakeToken: 0,
       timers: [],
       deferred: [],
-      busy: false,
       startTime: 0,
       fds: [],
       cwd: '/',
@@ -649,7 +651,7 @@ export class Kernel {
     if (t.exiting || !this.k.task(t.id)) return;
     if (execed) return;
     if (t.block !== null && t.block.kind !== 'idle') return;
-    if (t.busy) {
+    if (t.flags & TF_BUSY) {
       if (t.runState !== 'stopped') t.runState = 'running';
       return;
     }
@@ -724,7 +726,7 @@ export class Kernel {
       if (item.kind === 'wake' && item.token === t.wakeToken) finishZap(k, t);
       return;
     }
-    if (t.groupExit) return; // doomed: no more user code runs (the kill is being delivered)
+    if (t.flags & TF_GROUP_EXIT) return; // doomed: no more user code runs (the kill is being delivered)
     if (t.runState === 'stopped') {
       t.deferred = appendTo(t.deferred, item);
       return;
@@ -867,7 +869,7 @@ class TaskContext implements ProgramContext<unknown> {
   private block(t: Task, b: NonNullable<Task['block']>): Blocked {
     t.block = b;
     t.wakeToken++;
-    t.busy = false;
+    t.flags &= ~TF_BUSY;
     if (t.runState !== 'stopped') t.runState = 'sleeping';
     return BLOCKED;
   }
@@ -1080,7 +1082,7 @@ class TaskContext implements ProgramContext<unknown> {
 
   busy(): void {
     const t = this.live();
-    t.busy = true;
+    t.flags |= TF_BUSY;
     if (t.block?.kind === 'idle') t.block = null;
     if (t.runState !== 'stopped') t.runState = 'running';
   }
@@ -1233,6 +1235,42 @@ const execHelper: Program<{ path: string; argv: readonly string[] }> = {
     }
   },
 };
+
+// ------------------------------------------------------------------ older snapshots
+
+/** The seven booleans a task record had before they became Task.flags bits, and their bits. */
+const OLD_FLAG_FIELDS = [
+  ['isSubreaper', TF_SUBREAPER],
+  ['hasChildSubreaper', TF_HAS_SUBREAPER],
+  ['unkillable', TF_UNKILLABLE],
+  ['groupExit', TF_GROUP_EXIT],
+  ['didExec', TF_DID_EXEC],
+  ['reportContinued', TF_REPORT_CONTINUED],
+  ['busy', TF_BUSY],
+] as const;
+
+/**
+ * Snapshots saved before Task.flags (their tasks have seven booleans): each such task becomes
+ * the same record with the flags word. Runs on a restored state before anything reads it.
+ */
+function migrateTaskFlags(tasks: (Task | null)[]): void {
+  for (let i = 0; i < tasks.length; i++) {
+    const t = tasks[i];
+    if (t && typeof t.flags !== 'number') tasks[i] = withFlags(t);
+  }
+}
+
+function withFlags(saved: Task): Task {
+  const old = saved as unknown as Record<string, unknown>;
+  let flags = 0;
+  for (const [field, bit] of OLD_FLAG_FIELDS) if (old[field] === true) flags |= bit;
+  // Copied field by field (no `delete`, which would leave a slow dictionary-mode object).
+  const t: Record<string, unknown> = {};
+  for (const key of Object.keys(old))
+    if (!OLD_FLAG_FIELDS.some(([field]) => field === key)) t[key] = old[key];
+  t.flags = flags;
+  return t as unknown as Task;
+}
 
 // ------------------------------------------------------------------ JSON encoding of snapshots
 
