@@ -102,11 +102,8 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
     pgrp: parent.pgrp,
     session: parent.session,
     comm: parent.comm,
-    argv: parent.argv,
-    exe: parent.exe,
-    uid: parent.uid,
-    euid: parent.euid,
-    suid: parent.suid,
+    cred: parent.cred,
+    image: parent.image,
     runState: 'running', // runnable until its program first blocks (TASK_RUNNING after fork)
     exiting: false,
     exitStatus: 0,
@@ -135,7 +132,6 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
     startTime: k.state.now,
     fds: copyFds(k, parent.fds),
     cwd: parent.cwd,
-    env: parent.env,
     procNs: parent.procNs,
     ctty: parent.ctty,
   };
@@ -199,7 +195,7 @@ export function execve(
   t: Task,
   path: string,
   argv: readonly string[],
-  env: Readonly<Record<string, string>> = t.env,
+  env: Readonly<Record<string, string>> = t.image.env,
 ): 0 | Errno {
   const full = whichPath(k, t, path);
   if (isErrno(full)) return full;
@@ -210,10 +206,12 @@ export function execve(
   const previous = t.comm;
   t.sighand = flushSignalHandlers(t.sighand);
   const args = argv.length > 0 ? [...argv] : [found.path];
-  t.argv = found.interpreter ? [...found.interpreter, found.path, ...args.slice(1)] : args;
-  t.exe = found.interpreter ? found.interpreter[0]! : found.path;
+  t.image = {
+    exe: found.interpreter ? found.interpreter[0]! : found.path,
+    argv: found.interpreter ? [...found.interpreter, found.path, ...args.slice(1)] : args,
+    env,
+  };
   t.comm = commOf(found.path); // for a script: its own name, as Linux shows it
-  t.env = env;
   t.flags |= TF_DID_EXEC;
   t.program = found.program;
   t.pstate = undefined;
@@ -230,7 +228,7 @@ export function execve(
       type: 'exec',
       task: t.ref,
       previous,
-      argv: t.argv,
+      argv: t.image.argv,
       rule: 'exec/signals',
     });
   k.schedule('start', t.id, k.state.now, t.wakeToken);

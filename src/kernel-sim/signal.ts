@@ -73,13 +73,10 @@ export const isGlobalInit = (k: Core, t: Task): boolean => t.id === k.state.host
  * allowed within the same session.
  */
 export function checkKillPermission(sender: Task, target: Task, sig: number): Errno | null {
-  if (sender.euid === 0) return null;
-  if (
-    sender.euid === target.suid ||
-    sender.euid === target.uid ||
-    sender.uid === target.suid ||
-    sender.uid === target.uid
-  )
+  const from = sender.cred;
+  const to = target.cred;
+  if (from.euid === 0) return null;
+  if (from.euid === to.suid || from.euid === to.uid || from.uid === to.suid || from.uid === to.uid)
     return null;
   if (sig === SIGCONT && sender.session === target.session) return null;
   return 'EPERM';

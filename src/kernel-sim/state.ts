@@ -108,6 +108,30 @@ export type Block =
 
 export type RunState = 'running' | 'sleeping' | 'stopped' | 'zombie';
 
+/**
+ * A task's user ids (struct cred). Never changed in place: fork shares the parent's record and
+ * setuid installs a new one, as Linux's copy-on-write creds do (prepare_creds / commit_creds),
+ * so a fork allocates none and a zombie keeps one field for three.
+ */
+export interface Cred {
+  readonly uid: number;
+  readonly euid: number;
+  readonly suid: number;
+}
+
+export const ROOT_CRED: Cred = Object.freeze({ uid: 0, euid: 0, suid: 0 });
+
+/**
+ * What execve installs and fork shares: the command line and environment (the memory between
+ * mm->arg_start and env_end) and the executable (mm->exe_file). Never changed in place: exec,
+ * setproctitle and the login's environment install a new record.
+ */
+export interface ExecImage {
+  readonly exe: string;
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
 /*
  * Task.flags bits. Linux keeps these as bits too: is_child_subreaper and has_child_subreaper are
  * bitfields of struct signal_struct, SIGNAL_UNKILLABLE and SIGNAL_GROUP_EXIT are bits of
@@ -149,11 +173,10 @@ export interface Task {
   pgrp: TaskId;
   session: TaskId;
   comm: string;
-  argv: readonly string[];
-  exe: string;
-  uid: number;
-  euid: number;
-  suid: number;
+  /** Credentials: shared with the parent from fork until one of them changes its own. */
+  cred: Cred;
+  /** The command line, environment and executable: set by exec, shared from fork on. */
+  image: ExecImage;
   runState: RunState;
   /** Exit in progress (PF_EXITING and later). */
   exiting: boolean;
@@ -196,7 +219,6 @@ export interface Task {
   /** File descriptor table: index = fd, value = open file id, or -1 when closed. */
   fds: number[];
   cwd: string;
-  env: Readonly<Record<string, string>>;
   /** The PID namespace whose procfs this task's /proc shows (its mount namespace's). */
   procNs: NsId;
   /** Controlling terminal (a TtyId), 0 for none. */
