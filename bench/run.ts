@@ -22,7 +22,7 @@
  *   model-vs-kernel           fork-exit-reap (trace on) divided by the real kernel's figure
  *   program-vs-kernel         fork-exit-wait-program divided by the real kernel's figure
  *
- * Memory: the 4194304-zombie machine holds about 2.5 GiB of heap (620 B per zombie), close to
+ * Memory: the 4194304-zombie machine holds about 2.2 GiB of heap (550 B per zombie), close to
  * Node's default old-space limit on small machines, so the `bench` script in package.json raises
  * the limit with --max-old-space-size rather than let the result depend on the machine.
  */

@@ -8,7 +8,15 @@ import type { Core } from './core.ts';
 import { InvariantViolation } from './types.ts';
 import type { RuleId } from './rules.ts';
 import type { Task } from './state.ts';
-import { DISP_IGNORE, NO_TASK } from './state.ts';
+import {
+  DISP_IGNORE,
+  NONE,
+  NO_TASK,
+  TF_BUSY,
+  TF_GROUP_EXIT,
+  TF_HAS_SUBREAPER,
+  TF_SUBREAPER,
+} from './state.ts';
 import { SIGCHLD, SIGKILL } from './signals.ts';
 import { putPid } from './pidns.ts';
 import { doNotifyParent, sendSignal, withDisposition } from './signal.ts';
@@ -23,7 +31,7 @@ export function exitThreads(k: Core, t: Task): void {
   if (t.threads.length === 0) return;
   for (const id of t.threads) putPid(k, id);
   unchargePids(k, t.cgroup, t.threads.length);
-  t.threads = [];
+  t.threads = NONE;
 }
 
 /**
@@ -37,7 +45,7 @@ export function exitThreads(k: Core, t: Task): void {
 export function doExit(k: Core, t: Task, status: number, rule: RuleId): void {
   if (t.exiting) return;
   t.exiting = true;
-  t.groupExit = true;
+  t.flags |= TF_GROUP_EXIT;
   t.exitStatus = status;
   if (t.block?.kind === 'read') {
     forgetTtyWaiter(k, t.id);
@@ -45,11 +53,11 @@ export function doExit(k: Core, t: Task, status: number, rule: RuleId): void {
   }
   t.block = null;
   t.wakeToken++;
-  if (t.timers.length > 0) t.timers = [];
-  if (t.deferred.length > 0) t.deferred = [];
-  t.busy = false;
+  if (t.timers.length > 0) t.timers = NONE;
+  if (t.deferred.length > 0) t.deferred = NONE;
+  t.flags &= ~TF_BUSY;
   t.pending = 0n;
-  if (t.pendingInfo.length > 0) t.pendingInfo = [];
+  if (t.pendingInfo.length > 0) t.pendingInfo = NONE;
   exitThreads(k, t);
   if (t.fds.length > 0) closeAllFds(k, t);
   if (k.tracing) k.traceExit(t.ref, status, rule);
@@ -156,10 +164,10 @@ function findChildReaper(k: Core, father: Task): Task {
  * subreaper and not itself exiting; otherwise the namespace's child reaper.
  */
 function findNewReaper(k: Core, father: Task, childReaper: Task): { reaper: Task; rule: RuleId } {
-  if (father.hasChildSubreaper) {
+  if (father.flags & TF_HAS_SUBREAPER) {
     const level = k.ns(father.ns).level;
     for (let r = k.task(father.parent); r && k.ns(r.ns).level === level; r = k.task(r.parent)) {
-      if (!r.isSubreaper) continue;
+      if ((r.flags & TF_SUBREAPER) === 0) continue;
       if (!r.exiting) return { reaper: r, rule: 'reparent/subreaper' };
     }
   }

@@ -79,7 +79,7 @@ export function closeFd(k: Core, t: Task, fd: number): 0 | Errno {
 /** At exit every descriptor is closed (exit_files). */
 export function closeAllFds(k: Core, t: Task): void {
   const fds = t.fds;
-  t.fds = [];
+  t.fds = NONE;
   for (const id of fds) if (id >= 0) releaseFile(k, id);
 }
 

@@ -9,7 +9,16 @@ import type { Errno, TaskId } from './types.ts';
 import { asTaskId, isErrno } from './types.ts';
 import type { RuleId } from './rules.ts';
 import type { Task } from './state.ts';
-import { NONE, NO_TASK, appendTo } from './state.ts';
+import {
+  NONE,
+  NO_TASK,
+  TF_BUSY,
+  TF_DID_EXEC,
+  TF_HAS_SUBREAPER,
+  TF_SUBREAPER,
+  TF_UNKILLABLE,
+  appendTo,
+} from './state.ts';
 import {
   allocPid,
   createPidNamespace,
@@ -93,11 +102,8 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
     pgrp: parent.pgrp,
     session: parent.session,
     comm: parent.comm,
-    argv: parent.argv,
-    exe: parent.exe,
-    uid: parent.uid,
-    euid: parent.euid,
-    suid: parent.suid,
+    cred: parent.cred,
+    image: parent.image,
     runState: 'running', // runnable until its program first blocks (TASK_RUNNING after fork)
     exiting: false,
     exitStatus: 0,
@@ -107,15 +113,14 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
     realBlocked: 0n,
     pending: 0n,
     pendingInfo: NONE,
-    isSubreaper: false,
-    hasChildSubreaper: parent.hasChildSubreaper || parent.isSubreaper,
-    unkillable: isInit,
-    groupExit: false,
+    // The child inherits has_child_subreaper (and gets it from a subreaper parent); none of
+    // the other bits (copy_signal() starts them clear; the namespace init is unkillable).
+    flags:
+      (parent.flags & (TF_SUBREAPER | TF_HAS_SUBREAPER) ? TF_HAS_SUBREAPER : 0) |
+      (isInit ? TF_UNKILLABLE : 0),
     fatalSig: 0,
-    didExec: false,
     pdeathSignal: 0,
     reportStop: 0,
-    reportContinued: false,
     threads: NONE,
     cgroup: parent.cgroup,
     program,
@@ -124,11 +129,9 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
     wakeToken: 0,
     timers: NONE,
     deferred: NONE,
-    busy: false,
     startTime: k.state.now,
     fds: copyFds(k, parent.fds),
     cwd: parent.cwd,
-    env: parent.env,
     procNs: parent.procNs,
     ctty: parent.ctty,
   };
@@ -192,7 +195,7 @@ export function execve(
   t: Task,
   path: string,
   argv: readonly string[],
-  env: Readonly<Record<string, string>> = t.env,
+  env: Readonly<Record<string, string>> = t.image.env,
 ): 0 | Errno {
   const full = whichPath(k, t, path);
   if (isErrno(full)) return full;
@@ -203,15 +206,17 @@ export function execve(
   const previous = t.comm;
   t.sighand = flushSignalHandlers(t.sighand);
   const args = argv.length > 0 ? [...argv] : [found.path];
-  t.argv = found.interpreter ? [...found.interpreter, found.path, ...args.slice(1)] : args;
-  t.exe = found.interpreter ? found.interpreter[0]! : found.path;
+  t.image = {
+    exe: found.interpreter ? found.interpreter[0]! : found.path,
+    argv: found.interpreter ? [...found.interpreter, found.path, ...args.slice(1)] : args,
+    env,
+  };
   t.comm = commOf(found.path); // for a script: its own name, as Linux shows it
-  t.env = env;
-  t.didExec = true;
+  t.flags |= TF_DID_EXEC;
   t.program = found.program;
   t.pstate = undefined;
   t.timers = [];
-  t.busy = false;
+  t.flags &= ~TF_BUSY;
   t.block = null;
   if (t.runState === 'sleeping') t.runState = 'running'; // runnable until the new program blocks
   t.wakeToken++;
@@ -223,7 +228,7 @@ export function execve(
       type: 'exec',
       task: t.ref,
       previous,
-      argv: t.argv,
+      argv: t.image.argv,
       rule: 'exec/signals',
     });
   k.schedule('start', t.id, k.state.now, t.wakeToken);
@@ -284,15 +289,15 @@ export function setnsPid(k: Core, t: Task, pid: number): 0 | Errno {
  * (except those already marked and namespace inits) as having a subreaper above it.
  */
 export function setChildSubreaper(k: Core, t: Task, on: boolean): void {
-  t.isSubreaper = on;
+  t.flags = on ? t.flags | TF_SUBREAPER : t.flags & ~TF_SUBREAPER;
   if (k.tracing)
     k.emit({ seq: 0, t: 0, type: 'subreaper', task: t.ref, on, rule: 'prctl/subreaper' });
   if (!on) return;
   const stack: TaskId[] = childIds(k, t);
   while (stack.length > 0) {
     const c = k.task(stack.pop()!);
-    if (!c || c.hasChildSubreaper || c.unkillable) continue;
-    c.hasChildSubreaper = true;
+    if (!c || c.flags & (TF_HAS_SUBREAPER | TF_UNKILLABLE)) continue;
+    c.flags |= TF_HAS_SUBREAPER;
     stack.push(...childIds(k, c));
   }
 }

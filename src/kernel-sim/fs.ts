@@ -140,7 +140,7 @@ function procLookup(k: Core, t: Task, rel: string): ProcNode | undefined {
   if (file === 'environ')
     return {
       type: 'file',
-      content: Object.entries(target.env)
+      content: Object.entries(target.image.env)
         .map(([a, b]) => `${a}=${b}\0`)
         .join(''),
     };
@@ -287,7 +287,7 @@ export function whichPath(k: Core, t: Task, name: string): string | Errno {
     return s.type === 'dir' ? 'EACCES' : normalizePath(t.cwd, name);
   }
   let err: Errno = 'ENOENT';
-  for (const dir of (t.env.PATH ?? DEFAULT_PATH).split(':')) {
+  for (const dir of (t.image.env.PATH ?? DEFAULT_PATH).split(':')) {
     const candidate = normalizePath(t.cwd, `${dir || '.'}/${name}`);
     const node = k.state.fs.get(candidate);
     if (!node) continue;

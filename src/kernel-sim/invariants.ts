@@ -5,7 +5,7 @@
  */
 import type { Core } from './core.ts';
 import type { NsId, TaskId } from './types.ts';
-import { NO_TASK } from './state.ts';
+import { NO_TASK, TF_UNKILLABLE } from './state.ts';
 import { hasChildren } from './children.ts';
 
 export function checkInvariants(k: Core): string[] {
@@ -108,8 +108,9 @@ export function checkInvariants(k: Core): string[] {
         bad.push(`task ${t.id} survives in dead namespace ${lns.id}`);
     }
     const isReaper = k.ns(t.ns).childReaper === t.id;
-    if (t.unkillable !== isReaper)
-      bad.push(`task ${t.id}: SIGNAL_UNKILLABLE ${t.unkillable} but reaper ${isReaper}`);
+    const unkillable = (t.flags & TF_UNKILLABLE) !== 0;
+    if (unkillable !== isReaper)
+      bad.push(`task ${t.id}: SIGNAL_UNKILLABLE ${unkillable} but reaper ${isReaper}`);
   }
 
   // Open files: each is referenced by exactly `refs` descriptors; pipes count their ends.

@@ -24,6 +24,14 @@ import {
   DISP_HANDLER,
   DISP_IGNORE,
   NO_TASK,
+  ROOT_CRED,
+  TF_BUSY,
+  TF_DID_EXEC,
+  TF_GROUP_EXIT,
+  TF_HAS_SUBREAPER,
+  TF_REPORT_CONTINUED,
+  TF_SUBREAPER,
+  TF_UNKILLABLE,
   appendTo,
 } from './state.ts';
 import type { TraceEvent } from './trace.ts';
@@ -138,6 +146,7 @@ export class Kernel {
     this.k = new Core(state, programs, options.trace ?? true);
     // One by one: spreading a long trace into a push overflows the call stack (~120k events).
     for (const e of trace) this.k.trace.pushObject(e);
+    migrateTaskRecords(state.tasks);
     migrateChildSets(state.tasks);
     rebuildPidTables(this.k);
     for (const t of this.k.tasks()) joinGroup(this.k, t);
@@ -245,11 +254,12 @@ export class Kernel {
       pgrp: id,
       session: id,
       comm: 'init',
-      argv: ['/sbin/init'],
-      exe: '/sbin/init',
-      uid: 0,
-      euid: 0,
-      suid: 0,
+      cred: ROOT_CRED,
+      image: {
+        exe: '/sbin/init',
+        argv: ['/sbin/init'],
+        env: { PATH: DEFAULT_PATH, HOME: '/root', TERM: 'linux' },
+      },
       runState: 'sleeping',
       exiting: false,
       exitStatus: 0,
@@ -259,15 +269,10 @@ export class Kernel {
       realBlocked: 0n,
       pending: 0n,
       pendingInfo: [],
-      isSubreaper: false,
-      hasChildSubreaper: false,
-      unkillable: true,
-      groupExit: false,
+      flags: TF_UNKILLABLE | TF_DID_EXEC,
       fatalSig: 0,
-      didExec: true,
       pdeathSignal: 0,
       reportStop: 0,
-      reportContinued: false,
       threads: [],
       cgroup: k.state.rootCgroup,
       program: 'init',
@@ -276,11 +281,9 @@ export class Kernel {
       wakeToken: 0,
       timers: [],
       deferred: [],
-      busy: false,
       startTime: 0,
       fds: [],
       cwd: '/',
-      env: { PATH: DEFAULT_PATH, HOME: '/root', TERM: 'linux' },
       procNs: root.id,
       ctty: 0,
     };
@@ -411,15 +414,18 @@ export class Kernel {
     for (const fd of [0, 1, 2]) installFd(this.k, child, fd, file);
     setControllingTty(this.k, child, t);
     child.cwd = '/root';
-    child.env = {
-      PATH: DEFAULT_PATH,
-      HOME: '/root',
-      TERM: 'xterm-256color',
-      USER: 'root',
-      SHELL: '/bin/bash',
-      HOSTNAME: this.hostname,
-      LANG: 'C.UTF-8',
-      ...(env ?? {}),
+    child.image = {
+      ...child.image,
+      env: {
+        PATH: DEFAULT_PATH,
+        HOME: '/root',
+        TERM: 'xterm-256color',
+        USER: 'root',
+        SHELL: '/bin/bash',
+        HOSTNAME: this.hostname,
+        LANG: 'C.UTF-8',
+        ...(env ?? {}),
+      },
     };
     this.settle();
     return child.id;
@@ -649,7 +655,7 @@ export class Kernel {
     if (t.exiting || !this.k.task(t.id)) return;
     if (execed) return;
     if (t.block !== null && t.block.kind !== 'idle') return;
-    if (t.busy) {
+    if (t.flags & TF_BUSY) {
       if (t.runState !== 'stopped') t.runState = 'running';
       return;
     }
@@ -724,7 +730,7 @@ export class Kernel {
       if (item.kind === 'wake' && item.token === t.wakeToken) finishZap(k, t);
       return;
     }
-    if (t.groupExit) return; // doomed: no more user code runs (the kill is being delivered)
+    if (t.flags & TF_GROUP_EXIT) return; // doomed: no more user code runs (the kill is being delivered)
     if (t.runState === 'stopped') {
       t.deferred = appendTo(t.deferred, item);
       return;
@@ -867,7 +873,7 @@ class TaskContext implements ProgramContext<unknown> {
   private block(t: Task, b: NonNullable<Task['block']>): Blocked {
     t.block = b;
     t.wakeToken++;
-    t.busy = false;
+    t.flags &= ~TF_BUSY;
     if (t.runState !== 'stopped') t.runState = 'sleeping';
     return BLOCKED;
   }
@@ -882,7 +888,7 @@ class TaskContext implements ProgramContext<unknown> {
     return this.k.state.now;
   }
   get argv(): readonly string[] {
-    return this.t.argv;
+    return this.t.image.argv;
   }
   get comm(): string {
     return this.t.comm;
@@ -919,7 +925,7 @@ class TaskContext implements ProgramContext<unknown> {
 
   exec(path: string, argv: readonly string[], env?: Readonly<Record<string, string>>): 0 | Errno {
     const t = this.live();
-    const r = execve(this.k, t, path, argv, env ?? t.env);
+    const r = execve(this.k, t, path, argv, env ?? t.image.env);
     if (r === 0) {
       this.done = true;
       this.execed = true;
@@ -1043,12 +1049,13 @@ class TaskContext implements ProgramContext<unknown> {
   setuid(uid: number): 0 | Errno {
     const t = this.live();
     if (!Number.isInteger(uid) || uid < 0) return 'EINVAL';
-    if (t.euid === 0) {
-      t.uid = t.euid = t.suid = uid;
+    const cred = t.cred;
+    if (cred.euid === 0) {
+      t.cred = { uid, euid: uid, suid: uid };
       return 0;
     }
-    if (uid !== t.uid && uid !== t.suid) return 'EPERM';
-    t.euid = uid;
+    if (uid !== cred.uid && uid !== cred.suid) return 'EPERM';
+    t.cred = { ...cred, euid: uid };
     return 0;
   }
   setpgid(pid: number, pgid: number): 0 | Errno {
@@ -1075,12 +1082,12 @@ class TaskContext implements ProgramContext<unknown> {
     // setproctitle(3) / nginx's ngx_setproctitle: the process overwrites its own argv memory,
     // which is what /proc/PID/cmdline (and so ps) reads back. comm is unchanged.
     const t = this.live();
-    if (argv.length > 0) t.argv = [...argv];
+    if (argv.length > 0) t.image = { ...t.image, argv: [...argv] };
   }
 
   busy(): void {
     const t = this.live();
-    t.busy = true;
+    t.flags |= TF_BUSY;
     if (t.block?.kind === 'idle') t.block = null;
     if (t.runState !== 'stopped') t.runState = 'running';
   }
@@ -1097,7 +1104,7 @@ class TaskContext implements ProgramContext<unknown> {
   }
 
   get env(): Readonly<Record<string, string>> {
-    return this.t.env;
+    return this.t.image.env;
   }
   getcwd(): string {
     return this.t.cwd;
@@ -1236,6 +1243,62 @@ const execHelper: Program<{ path: string; argv: readonly string[] }> = {
     }
   },
 };
+
+// ------------------------------------------------------------------ older snapshots
+
+/** The seven booleans a task record had before they became Task.flags bits, and their bits. */
+const OLD_FLAG_FIELDS = [
+  ['isSubreaper', TF_SUBREAPER],
+  ['hasChildSubreaper', TF_HAS_SUBREAPER],
+  ['unkillable', TF_UNKILLABLE],
+  ['groupExit', TF_GROUP_EXIT],
+  ['didExec', TF_DID_EXEC],
+  ['reportContinued', TF_REPORT_CONTINUED],
+  ['busy', TF_BUSY],
+] as const;
+
+/** Fields a task record had before they moved into Task.cred and Task.image. */
+const OLD_CRED_FIELDS = ['uid', 'euid', 'suid'] as const;
+const OLD_IMAGE_FIELDS = ['exe', 'argv', 'env'] as const;
+const OLD_FIELDS: ReadonlySet<string> = new Set([
+  ...OLD_FLAG_FIELDS.map(([field]) => field),
+  ...OLD_CRED_FIELDS,
+  ...OLD_IMAGE_FIELDS,
+]);
+
+/**
+ * Snapshots saved before Task.flags, Task.cred and Task.image (their tasks have seven booleans,
+ * three user ids and exe/argv/env as fields of their own): each such task becomes the same
+ * record in the present shape. Runs on a restored state before anything reads it.
+ */
+function migrateTaskRecords(tasks: (Task | null)[]): void {
+  for (let i = 0; i < tasks.length; i++) {
+    const t = tasks[i];
+    if (t && (typeof t.flags !== 'number' || t.cred === undefined || t.image === undefined))
+      tasks[i] = presentShape(t);
+  }
+}
+
+function presentShape(saved: Task): Task {
+  const old = saved as unknown as Record<string, unknown>;
+  // Copied field by field (no `delete`, which would leave a slow dictionary-mode object).
+  const t: Record<string, unknown> = {};
+  for (const key of Object.keys(old)) if (!OLD_FIELDS.has(key)) t[key] = old[key];
+  if (typeof saved.flags !== 'number') {
+    let flags = 0;
+    for (const [field, bit] of OLD_FLAG_FIELDS) if (old[field] === true) flags |= bit;
+    t.flags = flags;
+  }
+  if (saved.cred === undefined)
+    t.cred = { uid: old.uid as number, euid: old.euid as number, suid: old.suid as number };
+  if (saved.image === undefined)
+    t.image = {
+      exe: old.exe as string,
+      argv: old.argv as readonly string[],
+      env: old.env as Readonly<Record<string, string>>,
+    };
+  return t as unknown as Task;
+}
 
 // ------------------------------------------------------------------ JSON encoding of snapshots
 

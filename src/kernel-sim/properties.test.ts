@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { Kernel } from './kernel.ts';
 import type { TaskId } from './types.ts';
 import { WNOHANG } from './programs/abi.ts';
+import { TF_GROUP_EXIT } from './state.ts';
 import {
   SIGCHLD,
   SIGCONT,
@@ -136,7 +137,12 @@ function actors(k: Kernel): TaskId[] {
   return k.taskIds().filter((id) => {
     const t = k.taskRecord(id)!;
     const program = t.program === 'puppet' || id === k.hostInit;
-    return program && !t.exiting && !t.groupExit && (t.block === null || t.block.kind === 'idle');
+    return (
+      program &&
+      !t.exiting &&
+      (t.flags & TF_GROUP_EXIT) === 0 &&
+      (t.block === null || t.block.kind === 'idle')
+    );
   });
 }
 

@@ -8,7 +8,15 @@ import type { RuleId } from './rules.ts';
 import type { Kernel } from './kernel.ts';
 import type { Program } from './programs/abi.ts';
 import { BLOCKED, WNOHANG, WUNTRACED } from './programs/abi.ts';
-import { SA_NOCLDSTOP, SA_NOCLDWAIT, SA_RESETHAND, SA_RESTART } from './state.ts';
+import {
+  SA_NOCLDSTOP,
+  SA_NOCLDWAIT,
+  SA_RESETHAND,
+  SA_RESTART,
+  TF_HAS_SUBREAPER,
+  TF_SUBREAPER,
+  TF_UNKILLABLE,
+} from './state.ts';
 import {
   SIGCHLD,
   SIGCONT,
@@ -83,7 +91,7 @@ describe('PID allocation (kernel/pid.c)', () => {
     const c = container(k);
     expect(k.pidOf(c.init.task, c.ns)).toBe(1);
     expect(k.namespaceInfo(c.ns).childReaper).toBe(c.init.task);
-    expect(k.taskRecord(c.init.task)?.unkillable).toBe(true);
+    expect(k.taskRecord(c.init.task)!.flags & TF_UNKILLABLE).toBe(TF_UNKILLABLE);
     expect(eventsOf(k, 'fork').at(-1)?.rule).toBe('alloc_pid/init');
   });
 
@@ -251,7 +259,10 @@ describe('fork and exec (kernel/fork.c, fs/exec.c)', () => {
       expect(childRow.sigPending).toBe(0n);
       expect(parentRow.sigPending).toBe(sigSetOf(SIGHUP));
       const rec = k.taskRecord(c.task)!;
-      expect([rec.pdeathSignal, rec.isSubreaper, rec.hasChildSubreaper]).toEqual([0, false, true]);
+      expect([rec.pdeathSignal, rec.flags & (TF_SUBREAPER | TF_HAS_SUBREAPER)]).toEqual([
+        0,
+        TF_HAS_SUBREAPER,
+      ]);
       expect(eventsOf(k, 'fork').at(-1)?.rule).toBe('fork/copy');
     },
   );
@@ -1008,8 +1019,10 @@ describe('sessions, groups and prctl (kernel/sys.c)', () => {
     const existing = fork(k, a.task);
     k.sys(a.task).setChildSubreaper(true);
     const later = fork(k, a.task);
-    expect(k.taskRecord(existing.task)?.hasChildSubreaper).toBe(true);
-    expect(k.taskRecord(later.task)).toMatchObject({ isSubreaper: false, hasChildSubreaper: true });
+    expect(k.taskRecord(existing.task)!.flags & TF_HAS_SUBREAPER).toBe(TF_HAS_SUBREAPER);
+    expect(k.taskRecord(later.task)!.flags & (TF_SUBREAPER | TF_HAS_SUBREAPER)).toBe(
+      TF_HAS_SUBREAPER,
+    );
     expect(eventsOf(k, 'subreaper')[0]?.rule).toBe('prctl/subreaper');
   });
 

@@ -6,7 +6,7 @@
 import type { Core } from './core.ts';
 import type { Errno, TaskId } from './types.ts';
 import type { Task } from './state.ts';
-import { NO_TASK } from './state.ts';
+import { NO_TASK, TF_DID_EXEC } from './state.ts';
 import { findPidNs, findTaskByPid, getPid, putPid, taskPidNr } from './pidns.ts';
 import { killPgrp } from './signal.ts';
 import { SIGCONT, SIGHUP } from './signals.ts';
@@ -93,7 +93,7 @@ function doSetpgid(k: Core, caller: Task, pid: number, pgid: number): 0 | Errno 
   if (!p) return 'ESRCH';
   if (p.parent === caller.id) {
     if (p.session !== caller.session) return 'EPERM';
-    if (p.didExec) return 'EACCES';
+    if (p.flags & TF_DID_EXEC) return 'EACCES';
   } else if (p !== caller) {
     return 'ESRCH';
   }

@@ -18,6 +18,10 @@ import {
   SA_NOCLDWAIT,
   SA_RESETHAND,
   SA_RESTART,
+  TF_BUSY,
+  TF_GROUP_EXIT,
+  TF_REPORT_CONTINUED,
+  TF_UNKILLABLE,
   appendTo,
 } from './state.ts';
 import type { Disposition } from './state.ts';
@@ -69,13 +73,10 @@ export const isGlobalInit = (k: Core, t: Task): boolean => t.id === k.state.host
  * allowed within the same session.
  */
 export function checkKillPermission(sender: Task, target: Task, sig: number): Errno | null {
-  if (sender.euid === 0) return null;
-  if (
-    sender.euid === target.suid ||
-    sender.euid === target.uid ||
-    sender.uid === target.suid ||
-    sender.uid === target.uid
-  )
+  const from = sender.cred;
+  const to = target.cred;
+  if (from.euid === 0) return null;
+  if (from.euid === to.suid || from.euid === to.uid || from.uid === to.suid || from.uid === to.uid)
     return null;
   if (sig === SIGCONT && sender.session === target.session) return null;
   return 'EPERM';
@@ -92,7 +93,7 @@ export function sigIgnoredRule(k: Core, t: Task, sig: number, forced: boolean): 
   if (sigIsMember(t.blocked, sig) || sigIsMember(t.realBlocked, sig)) return null;
   const disp = t.sighand.disp[sig];
   if (isGlobalInit(k, t) && sigKernelOnly(sig)) return 'sig/global-init';
-  if (t.unkillable && disp === DISP_DEFAULT && !(forced && sigKernelOnly(sig)))
+  if (t.flags & TF_UNKILLABLE && disp === DISP_DEFAULT && !(forced && sigKernelOnly(sig)))
     return 'sig/unkillable-init';
   if (disp === DISP_IGNORE) return 'sig/ignored';
   if (disp === DISP_DEFAULT && sigKernelIgnore(sig)) return 'sig/default-ignore';
@@ -122,7 +123,7 @@ export function sendSignal(k: Core, sig: number, t: Task, origin: SendOrigin): v
         (origin.noinfo ? inTarget : taskPidNr(k, origin.sender, origin.sender.ns)));
   }
   // prepare_signal(): a dying process takes nothing more.
-  if (t.exiting || t.groupExit)
+  if (t.exiting || t.flags & TF_GROUP_EXIT)
     return noteSignal(k, origin, t, sig, forced, 'dropped', 'sig/exiting');
   // A stop signal discards a SIGCONT still pending (and the trace says so: sig/stop-flushes-cont).
   const flushedCont = sigKernelStop(sig) && sigIsMember(t.pending, SIGCONT);
@@ -198,7 +199,7 @@ function completeSignal(k: Core, t: Task, sig: number): void {
       defaultAction(sig) === 'terminate' &&
       !sigIsMember(t.realBlocked, sig))
   ) {
-    t.groupExit = true;
+    t.flags |= TF_GROUP_EXIT;
     t.fatalSig = sig;
   }
   k.schedule('deliver', t.id, k.state.now);
@@ -394,9 +395,9 @@ function notifyParentCldstop(
 }
 
 function continueTask(k: Core, t: Task): void {
-  t.runState = t.busy ? 'running' : 'sleeping';
+  t.runState = t.flags & TF_BUSY ? 'running' : 'sleeping';
   t.reportStop = 0;
-  t.reportContinued = true;
+  t.flags |= TF_REPORT_CONTINUED;
   if (k.tracing) k.emit({ seq: 0, t: 0, type: 'continue', task: t.ref, rule: 'sig/cont' });
   // Work that came in while stopped runs now.
   const deferred = t.deferred;
@@ -409,7 +410,7 @@ function continueTask(k: Core, t: Task): void {
 function doSignalStop(k: Core, t: Task, sig: number): void {
   t.runState = 'stopped';
   t.reportStop = sig;
-  t.reportContinued = false;
+  t.flags &= ~TF_REPORT_CONTINUED;
   if (k.tracing) k.emit({ seq: 0, t: 0, type: 'stop', task: t.ref, sig, rule: 'sig/stop' });
   notifyParentCldstop(k, t, 'CLD_STOPPED', sig);
 }
@@ -486,7 +487,7 @@ export function getSignal(k: Core, t: Task, hooks: DeliveryHooks): void {
       emit('ignore', 'sig/default-ignore');
       continue;
     }
-    if (t.unkillable && !sigKernelOnly(sig)) {
+    if (t.flags & TF_UNKILLABLE && !sigKernelOnly(sig)) {
       emit('skip', 'sig/unkillable-at-delivery');
       continue;
     }

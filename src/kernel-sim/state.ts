@@ -108,6 +108,50 @@ export type Block =
 
 export type RunState = 'running' | 'sleeping' | 'stopped' | 'zombie';
 
+/**
+ * A task's user ids (struct cred). Never changed in place: fork shares the parent's record and
+ * setuid installs a new one, as Linux's copy-on-write creds do (prepare_creds / commit_creds),
+ * so a fork allocates none and a zombie keeps one field for three.
+ */
+export interface Cred {
+  readonly uid: number;
+  readonly euid: number;
+  readonly suid: number;
+}
+
+export const ROOT_CRED: Cred = Object.freeze({ uid: 0, euid: 0, suid: 0 });
+
+/**
+ * What execve installs and fork shares: the command line and environment (the memory between
+ * mm->arg_start and env_end) and the executable (mm->exe_file). Never changed in place: exec,
+ * setproctitle and the login's environment install a new record.
+ */
+export interface ExecImage {
+  readonly exe: string;
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/*
+ * Task.flags bits. Linux keeps these as bits too: is_child_subreaper and has_child_subreaper are
+ * bitfields of struct signal_struct, SIGNAL_UNKILLABLE and SIGNAL_GROUP_EXIT are bits of
+ * signal->flags, and SIGNAL_STOP_CONTINUED is the pending "continued" report.
+ */
+/** prctl(PR_SET_CHILD_SUBREAPER) is on (signal->is_child_subreaper). */
+export const TF_SUBREAPER = 1;
+/** An ancestor is a subreaper (signal->has_child_subreaper). */
+export const TF_HAS_SUBREAPER = 2;
+/** SIGNAL_UNKILLABLE: set on every namespace init. */
+export const TF_UNKILLABLE = 4;
+/** SIGNAL_GROUP_EXIT: a fatal signal or exit_group is under way. */
+export const TF_GROUP_EXIT = 8;
+/** The process has called execve since fork (setpgid's EACCES test). */
+export const TF_DID_EXEC = 16;
+/** A continue not yet reported to a waiting parent (WCONTINUED). */
+export const TF_REPORT_CONTINUED = 32;
+/** A CPU-bound loop: shown as R and never idle. */
+export const TF_BUSY = 64;
+
 export interface Task {
   readonly id: TaskId;
   ref: TaskRef;
@@ -129,11 +173,10 @@ export interface Task {
   pgrp: TaskId;
   session: TaskId;
   comm: string;
-  argv: readonly string[];
-  exe: string;
-  uid: number;
-  euid: number;
-  suid: number;
+  /** Credentials: shared with the parent from fork until one of them changes its own. */
+  cred: Cred;
+  /** The command line, environment and executable: set by exec, shared from fork on. */
+  image: ExecImage;
   runState: RunState;
   /** Exit in progress (PF_EXITING and later). */
   exiting: boolean;
@@ -147,19 +190,18 @@ export interface Task {
   pending: SigSet;
   /** Queued siginfo, in order (standard signals at most once each). */
   pendingInfo: SigInfo[];
-  isSubreaper: boolean;
-  hasChildSubreaper: boolean;
-  /** SIGNAL_UNKILLABLE: set on every namespace init. */
-  unkillable: boolean;
-  /** SIGNAL_GROUP_EXIT: a fatal signal or exit_group is under way. */
-  groupExit: boolean;
+  /**
+   * Flag bits (TF_*): is/has child subreaper, SIGNAL_UNKILLABLE, SIGNAL_GROUP_EXIT, did_exec,
+   * a continue to report, a CPU-bound loop. One number instead of seven booleans: a zombie
+   * keeps its task record, and seven fields are 48 bytes of it (see ARCHITECTURE.md,
+   * Performance).
+   */
+  flags: number;
   /** The signal that doomed the process (sig_fatal in complete_signal), 0 if none. */
   fatalSig: number;
-  didExec: boolean;
   pdeathSignal: number;
-  /** Stop/continue not yet reported to a waiting parent (WUNTRACED / WCONTINUED). */
+  /** A stop not yet reported to a waiting parent (WUNTRACED); the continue is TF_REPORT_CONTINUED. */
   reportStop: number;
-  reportContinued: boolean;
   /** Extra threads: their struct pid ids (each holds a PID number at every level). */
   threads: TaskId[];
   cgroup: CgroupId;
@@ -173,13 +215,10 @@ export interface Task {
   timers: number[];
   /** Work that arrived while the task was stopped, run again after SIGCONT. */
   deferred: QueueItem[];
-  /** A CPU-bound loop: shown as R and never idle. */
-  busy: boolean;
   startTime: Micros;
   /** File descriptor table: index = fd, value = open file id, or -1 when closed. */
   fds: number[];
   cwd: string;
-  env: Readonly<Record<string, string>>;
   /** The PID namespace whose procfs this task's /proc shows (its mount namespace's). */
   procNs: NsId;
   /** Controlling terminal (a TtyId), 0 for none. */

@@ -124,8 +124,8 @@ export function procEntry(k: Core, t: Task, ns: NsId): ProcEntry | undefined {
     sid: pidNrNs(k, k.entry(t.session), ns),
     state: procState(t),
     comm: t.comm,
-    argv: t.argv,
-    uid: t.uid,
+    argv: t.image.argv,
+    uid: t.cred.uid,
     threads: 1 + t.threads.length,
     startTime: t.startTime,
     nspid: nsColumn(k, t, t.id, k.ns(ns).level),
@@ -149,8 +149,9 @@ export function procStatusText(k: Core, t: Task, ns: NsId): string {
   const e = procEntry(k, t, ns);
   if (!e) return '';
   const level = k.ns(ns).level;
-  const uid = `${t.uid}\t${t.euid}\t${t.suid}\t${t.euid}`;
-  const caps = t.euid === 0 ? '000001ffffffffff' : '0000000000000000';
+  const { uid: ruid, euid, suid } = t.cred;
+  const uid = `${ruid}\t${euid}\t${suid}\t${euid}`;
+  const caps = euid === 0 ? '000001ffffffffff' : '0000000000000000';
   const lines = [
     `Name:\t${t.comm}`,
     'Umask:\t0022',
@@ -211,7 +212,7 @@ export function processTable(k: Core): ProcessRow[] {
       parent: k.task(t.parent) ? t.parent : NO_TASK,
       state: procState(t),
       comm: t.comm,
-      argv: t.argv,
+      argv: t.image.argv,
       threads: 1 + t.threads.length,
     });
   }
@@ -244,7 +245,7 @@ export function createProcView(k: Core, ns: NsId): ProcView {
     cmdline(pid) {
       const t = visible(pid);
       if (!t) return undefined;
-      return t.runState === 'zombie' ? '' : t.argv.join('\0') + '\0';
+      return t.runState === 'zombie' ? '' : t.image.argv.join('\0') + '\0';
     },
     pidMax() {
       return k.ns(ns).pidMax;

@@ -6,7 +6,7 @@
 import type { Core } from './core.ts';
 import type { Errno, TaskId } from './types.ts';
 import type { Task } from './state.ts';
-import { NO_TASK } from './state.ts';
+import { NO_TASK, TF_REPORT_CONTINUED } from './state.ts';
 import { findPidNs, taskPidNr } from './pidns.ts';
 import { releaseTask } from './exit.ts';
 import { WCONTINUED, WNOHANG, WNOWAIT, WUNTRACED } from './programs/abi.ts';
@@ -78,8 +78,8 @@ export function doWait(
         if ((options & WNOWAIT) === 0) c.reportStop = 0;
         return { pid: nr, status };
       }
-      if (options & WCONTINUED && c.reportContinued) {
-        if ((options & WNOWAIT) === 0) c.reportContinued = false;
+      if (options & WCONTINUED && c.flags & TF_REPORT_CONTINUED) {
+        if ((options & WNOWAIT) === 0) c.flags &= ~TF_REPORT_CONTINUED;
         return { pid: nr, status: CONTINUED_STATUS };
       }
     }
