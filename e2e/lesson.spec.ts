@@ -189,3 +189,13 @@ test('a link made inside a lesson replays in that lesson’s world', async ({ pa
   await other.goto(page.url());
   await expect.poll(() => terminalText(other)).toContain('pid_max=400');
 });
+
+test('an embedded lesson opens in that lesson’s world', async ({ page }) => {
+  await page.goto('/?embed=1&lesson=11-pid-exhaustion');
+  await expect.poll(() => terminalText(page)).toContain('root@host:~#');
+  await expect(page.getByRole('region', { name: 'Lesson' })).toHaveCount(0);
+  await page.locator('.terminal-slot:not([hidden]) .xterm-helper-textarea').focus();
+  await page.keyboard.type('echo pid_max=$(cat /proc/sys/kernel/pid_max)\n');
+  await expect.poll(() => terminalText(page)).toContain('pid_max=400');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});

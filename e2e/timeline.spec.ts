@@ -235,14 +235,14 @@ test('stage mode: large type, tree and terminal, driven by the keyboard', async 
 
 test('embed mode shows the tree and the terminal alone', async ({ page }) => {
   await page.setViewportSize({ width: 960, height: 540 });
-  await openLab(page, '/?embed=1&lesson=zombies');
+  await openLab(page, '/?embed=1&lesson=03-zombies');
   await expect(page.getByRole('banner')).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'Lesson' })).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'Timeline' })).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'Process tree' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Terminal' })).toBeVisible();
   const open = page.getByRole('link', { name: 'Open in PID 1 Lab ↗' });
-  await expect(open).toHaveAttribute('href', /lesson=zombies/);
+  await expect(open).toHaveAttribute('href', /lesson=03-zombies/);
   await expect(open).not.toHaveAttribute('href', /embed/);
   await typeLine(page, 'echo embedded');
   await expect.poll(() => terminalText(page)).toContain('\nembedded\n');

@@ -65,6 +65,16 @@ export async function applyUrl(search: string): Promise<void> {
   ui.setStage(state.stage);
   ui.setEmbed(state.embed);
   ui.setLesson(state.lesson, state.step);
+  if (state.lesson !== null && state.history === null && (state.embed || state.stage)) {
+    // No lesson panel to press "Start" in: a slide's iframe or a talk opens in the lesson's world.
+    const { findLesson, startLesson } = await import('../lesson/lessonStore.ts');
+    if (findLesson(state.lesson) === undefined)
+      found.push(`"lesson" names "${state.lesson}", which is not here; showing the default host.`);
+    else {
+      startLesson(state.lesson);
+      ui.setStep(state.step);
+    }
+  }
   if (state.history !== null) {
     // The typed commands may run a container runtime: replay once its code is here.
     await runtimesReady;
