@@ -39,6 +39,8 @@ import {
   IMAGES_DIR,
   configFile,
   containerDir,
+  daemonRunning,
+  detachStdio,
   findContainer,
   findImage,
   generateName,
@@ -200,21 +202,6 @@ function usageError(ctx: Ctx, sub: string, error: string, code = 125): void {
 
 // ------------------------------------------------------------------ daemons
 
-function daemonsRunning(ctx: Ctx): boolean {
-  const pidText = ctx.fs.readFile(DOCKERD_PID_FILE);
-  if (isErrno(pidText)) return false;
-  const e = ctx.proc.get(Number(pidText.trim()));
-  return e !== undefined && e.comm === 'dockerd' && e.state !== 'Z';
-}
-
-/** A live daemon of that command name recorded in the pid file (as systemd's units would keep). */
-function daemonRunning(ctx: Ctx, pidFile: string, comm: string): boolean {
-  const text = ctx.fs.readFile(pidFile);
-  if (isErrno(text)) return false;
-  const e = ctx.proc.get(Number(text.trim()));
-  return e !== undefined && e.comm === comm && e.state !== 'Z';
-}
-
 function daemonHelper(ctx: Ctx): void {
   mkdirs(ctx, '/run/containerd');
   const start = (path: string, argv: readonly string[], pidFile: string): void => {
@@ -233,15 +220,6 @@ function daemonHelper(ctx: Ctx): void {
     DOCKERD_PID_FILE,
   );
   ctx.exit(0);
-}
-
-function detachStdio(ctx: Ctx): void {
-  ctx.setsid();
-  const nul = ctx.open('/dev/null', 'w');
-  if (!isErrno(nul)) {
-    for (const fd of [0, 1, 2]) ctx.dup2(nul, fd);
-    if (nul > 2) ctx.close(nul);
-  }
 }
 
 // ------------------------------------------------------------------ the program
@@ -280,7 +258,7 @@ export const docker: Program<DockerState> = {
       return;
     }
     ctx.state = fresh(ctx.argv.slice(1));
-    if (!daemonsRunning(ctx)) {
+    if (!daemonRunning(ctx, DOCKERD_PID_FILE, 'dockerd')) {
       const pid = ctx.fork({ program: 'docker', state: { ...fresh([]), role: 'daemon-helper' } });
       if (isErrno(pid)) {
         fail(

@@ -83,6 +83,27 @@ export function readJson<T>(ctx: Ctx, path: string): T | undefined {
   }
 }
 
+/**
+ * A live daemon of that command name recorded in the pid file (the way an init's pid files
+ * are read): dockerd, containerd and the kubelet are each started once per machine.
+ */
+export function daemonRunning(ctx: Ctx, pidFile: string, comm: string): boolean {
+  const text = ctx.fs.readFile(pidFile);
+  if (isErrno(text)) return false;
+  const e = ctx.proc.get(Number(text.trim()));
+  return e !== undefined && e.comm === comm && e.state !== 'Z';
+}
+
+/** What a daemon does before it serves: its own session, stdio on /dev/null. */
+export function detachStdio(ctx: Ctx): void {
+  ctx.setsid();
+  const nul = ctx.open('/dev/null', 'w');
+  if (!isErrno(nul)) {
+    for (const fd of [0, 1, 2]) ctx.dup2(nul, fd);
+    if (nul > 2) ctx.close(nul);
+  }
+}
+
 /** mkdir -p */
 export function mkdirs(ctx: Ctx, path: string): void {
   const parts = path.split('/').filter(Boolean);

@@ -24,7 +24,7 @@ import {
   wtermsig,
 } from '../../kernel-sim/index.ts';
 import type { Program, ProgramContext, WakeEvent } from '../../kernel-sim/index.ts';
-import { mkdirs, randomHex, writeText } from '../docker/store.ts';
+import { daemonRunning, detachStdio, mkdirs, randomHex, writeText } from '../docker/store.ts';
 import { lookPath } from '../docker/store.ts';
 import { humanDuration, rfc1123z, tabwrite } from './format.ts';
 import { KUBELET_ARGV, KUBELET_PATH } from './kubelet.ts';
@@ -217,13 +217,6 @@ function checkNamespace(ctx: Ctx, p: Parsed): boolean {
 
 // ------------------------------------------------------------------ daemons
 
-function running(ctx: Ctx, pidFile: string, comm: string): boolean {
-  const text = ctx.fs.readFile(pidFile);
-  if (isErrno(text)) return false;
-  const e = ctx.proc.get(Number(text.trim()));
-  return e !== undefined && e.comm === comm && e.state !== 'Z';
-}
-
 function daemonHelper(ctx: Ctx): void {
   mkdirs(ctx, '/run/containerd');
   mkdirs(ctx, PODS_DIR);
@@ -234,7 +227,7 @@ function daemonHelper(ctx: Ctx): void {
     });
     writeText(ctx, pidFile, `${isErrno(pid) ? 0 : pid}\n`);
   };
-  if (!running(ctx, CONTAINERD_PID_FILE, 'containerd'))
+  if (!daemonRunning(ctx, CONTAINERD_PID_FILE, 'containerd'))
     start('/usr/bin/containerd', ['/usr/bin/containerd'], CONTAINERD_PID_FILE);
   start(KUBELET_PATH, [...KUBELET_ARGV], KUBELET_PID_FILE);
   ctx.exit(0);
@@ -251,12 +244,7 @@ export const kubectl: Program<KubectlState> = {
       return;
     }
     if (role === 'daemon-exec') {
-      ctx.setsid();
-      const nul = ctx.open('/dev/null', 'w');
-      if (!isErrno(nul)) {
-        for (const fd of [0, 1, 2]) ctx.dup2(nul, fd);
-        if (nul > 2) ctx.close(nul);
-      }
+      detachStdio(ctx);
       if (ctx.exec(ctx.state.path, ctx.state.argv) !== 0) ctx.exit(1);
       return;
     }
@@ -269,7 +257,7 @@ export const kubectl: Program<KubectlState> = {
       return;
     }
     ctx.state = fresh(ctx.argv.slice(1));
-    if (!running(ctx, KUBELET_PID_FILE, 'kubelet')) {
+    if (!daemonRunning(ctx, KUBELET_PID_FILE, 'kubelet')) {
       const pid = ctx.fork({ program: 'kubectl', state: { ...fresh([]), role: 'daemon-helper' } });
       if (isErrno(pid)) {
         fail(
