@@ -1,32 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { outputOf, session } from '../../lab/testkit.ts';
 import { createLabMachine } from '../../lab/world.ts';
-import { runScript } from '../../lab/script.ts';
-import type { LabMachine } from '../../lab/machine.ts';
 import { parseNginxConf } from './nginx.ts';
 
-/** Runs lines and returns the transcript and the virtual time each line took (s). */
-function session(
-  lines: readonly string[],
-  files: Record<string, string> = {},
-): { text: string; took: number[] } {
-  const m: LabMachine = createLabMachine({ files });
-  const took: number[] = [];
-  let text = '';
-  for (const line of lines) {
-    const t0 = m.kernel.now;
-    text += runScript(m, line).transcript;
-    took.push((m.kernel.now - t0) / 1e6);
-  }
-  return { text, took };
-}
-
-function outputOf(text: string, cmd: string): string {
-  const i = text.indexOf(`# ${cmd}\n`);
-  if (i < 0) return '';
-  const rest = text.slice(i + cmd.length + 3);
-  const j = rest.indexOf('root@host:');
-  return j < 0 ? rest : rest.slice(0, j);
-}
+/** Runs lines on a fresh machine with these extra files. */
+const run = (lines: readonly string[], files: Record<string, string> = {}) =>
+  session(createLabMachine({ files }), lines);
 
 const START =
   '/docker-entrypoint.sh: No files found in /docker-entrypoint.d/, skipping configuration\n' +
@@ -41,7 +20,7 @@ const START =
 
 describe('nginx 1.25 in its official image', () => {
   it('master is PID 1 with two workers (worker_processes auto on 2 CPUs)', () => {
-    const { text } = session([
+    const { text } = run([
       'docker run -d --name web nginx:1.25',
       'sleep 1',
       'docker exec web ps -eo pid,ppid,args',
@@ -54,7 +33,7 @@ describe('nginx 1.25 in its official image', () => {
   });
 
   it('the master catches the signals nginx uses and ignores SIGPIPE and SIGSYS (as nginx 1.22 here)', () => {
-    const { text } = session([
+    const { text } = run([
       'docker run -d --name web nginx:1.25',
       "docker exec web grep -E 'SigBlk|SigIgn|SigCgt' /proc/1/status",
     ]);
@@ -64,7 +43,7 @@ describe('nginx 1.25 in its official image', () => {
   });
 
   it('docker stop sends the image STOPSIGNAL SIGQUIT: graceful shutdown, exit 0 at once', () => {
-    const { text, took } = session([
+    const { text, took } = run([
       'docker run -d --name web nginx:1.25',
       'sleep 1',
       'docker stop web',
@@ -90,7 +69,7 @@ describe('nginx 1.25 in its official image', () => {
   });
 
   it('SIGTERM is a fast shutdown; SIGHUP starts new workers and retires the old ones', () => {
-    const { text } = session([
+    const { text } = run([
       'docker run -d --name web nginx:1.25',
       'docker kill -s HUP web',
       'sleep 1',
@@ -124,7 +103,7 @@ describe('nginx 1.25 in its official image', () => {
   });
 
   it('nginx -s reload (docker exec) signals the master named in the pid file', () => {
-    const { text } = session([
+    const { text } = run([
       'docker run -d --name web nginx:1.25',
       'docker exec web nginx -s reload',
       'sleep 1',
@@ -136,7 +115,7 @@ describe('nginx 1.25 in its official image', () => {
   });
 
   it('a killed worker is replaced; the master reaps it', () => {
-    const { text } = session([
+    const { text } = run([
       'docker run -d --name web nginx:1.25',
       'docker exec web kill -KILL 2',
       'sleep 1',
@@ -150,7 +129,7 @@ describe('nginx 1.25 in its official image', () => {
   });
 
   it('as PID 1 the master reaps orphans too ("unknown process")', () => {
-    const { text } = session([
+    const { text } = run([
       'docker run -d --name web nginx:1.25',
       "docker exec web sh -c 'sleep 1 &'",
       'sleep 2',
@@ -164,7 +143,7 @@ describe('nginx 1.25 in its official image', () => {
   });
 
   it('without "daemon off;" nginx daemonizes: PID 1 exits 0 and the container is gone', () => {
-    const { text } = session([
+    const { text } = run([
       'docker run -d --name d nginx:1.25 nginx',
       'sleep 1',
       "docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' d",
@@ -177,7 +156,7 @@ describe('nginx 1.25 in its official image', () => {
 
 describe('nginx outside a container', () => {
   it('workers have no parent-death signal: after SIGKILL of the master they live on under init', () => {
-    const { text } = session([
+    const { text } = run([
       'nginx -g "daemon off; error_log /dev/stderr warn;" &',
       'sleep 1',
       'kill -KILL $!',
@@ -190,7 +169,7 @@ describe('nginx outside a container', () => {
   });
 
   it('-t checks the config; errors are [emerg]', () => {
-    const { text } = session(
+    const { text } = run(
       ['nginx -t; echo rc=$?', 'nginx -c /etc/bad.conf; echo rc=$?', 'nginx -v'],
       { '/etc/bad.conf': 'worker_processes many;\n' },
     );

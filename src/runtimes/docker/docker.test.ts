@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { outputOf, session } from '../../lab/testkit.ts';
 import { createLabMachine } from '../../lab/world.ts';
 import { runScript } from '../../lab/script.ts';
 import type { LabMachine } from '../../lab/machine.ts';
@@ -12,28 +13,6 @@ const machine = (): LabMachine =>
     binaries: DOCKER_BINARIES,
     files: DOCKER_FILES,
   });
-
-/** Runs lines and returns the transcript and the virtual time each line took (s). */
-function session(m: LabMachine, lines: readonly string[]): { text: string; took: number[] } {
-  const took: number[] = [];
-  let text = '';
-  for (const line of lines) {
-    const t0 = m.kernel.now;
-    const r = runScript(m, line);
-    text += r.transcript;
-    took.push((m.kernel.now - t0) / 1e6);
-  }
-  return { text, took };
-}
-
-/** The output printed for command `cmd` in a transcript. */
-function outputOf(text: string, cmd: string): string {
-  const i = text.indexOf(`# ${cmd}\n`);
-  if (i < 0) return '';
-  const rest = text.slice(i + cmd.length + 3);
-  const j = rest.indexOf('root@host:');
-  return j < 0 ? rest : rest.slice(0, j);
-}
 
 describe('docker run -d / ps / top / stop', () => {
   it('sleep as PID 1 ignores SIGTERM: docker stop waits 10 s and the exit code is 137', () => {

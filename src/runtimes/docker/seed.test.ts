@@ -5,36 +5,18 @@
  * as PID 1 (dumb-init, catatonit, supervisord hiding a crashing app, nginx).
  */
 import { describe, expect, it } from 'vitest';
+import { outputOf, session } from '../../lab/testkit.ts';
 import { createLabMachine } from '../../lab/world.ts';
 import { runScript } from '../../lab/script.ts';
-import type { LabMachine } from '../../lab/machine.ts';
 
-/** Runs lines and returns the transcript and the virtual time each line took (s). */
-function session(lines: readonly string[]): { text: string; took: number[]; m: LabMachine } {
-  const m = createLabMachine();
-  const took: number[] = [];
-  let text = '';
-  for (const line of lines) {
-    const t0 = m.kernel.now;
-    text += runScript(m, line).transcript;
-    took.push((m.kernel.now - t0) / 1e6);
-  }
-  return { text, took, m };
-}
-
-function outputOf(text: string, cmd: string): string {
-  const i = text.indexOf(`# ${cmd}\n`);
-  if (i < 0) return '';
-  const rest = text.slice(i + cmd.length + 3);
-  const j = rest.indexOf('root@host:');
-  return j < 0 ? rest : rest.slice(0, j);
-}
+/** Runs lines on a fresh machine. */
+const run = (lines: readonly string[]) => session(createLabMachine(), lines);
 
 const CODES = "docker inspect -f '{{.Name}} {{.State.ExitCode}}'";
 
 describe('the docker stop outcome matrix, rest of it', () => {
   it('dumb-init and catatonit forward SIGTERM (143); Go without Notify exits 2, with Notify 0; python without a handler 137', () => {
-    const { text, took } = session([
+    const { text, took } = run([
       'docker run -d --name di debian:12 dumb-init sleep 1000',
       'docker run -d --name ca debian:12 catatonit -- sleep 1000',
       'docker run -d --name gp golang:1.19 /app/plain/plain',
@@ -62,7 +44,7 @@ describe('the docker stop outcome matrix, rest of it', () => {
 
 describe('python web.py (http.server)', () => {
   it('as PID 1: SIGTERM dropped (docker stop: 137); Ctrl-C: KeyboardInterrupt traceback, exit 130', () => {
-    const { text } = session([
+    const { text } = run([
       'docker run -d --name py python:3.11 python3 /app/web.py',
       'sleep 1',
       'docker kill -s TERM py',
@@ -93,7 +75,7 @@ describe('python web.py (http.server)', () => {
   });
 
   it('not PID 1 (under tini): SIGTERM kills it, 143', () => {
-    const { text, took } = session([
+    const { text, took } = run([
       'docker run -d --init --name py python:3.11 python3 /app/web.py',
       'sleep 1',
       'docker stop py',
@@ -106,7 +88,7 @@ describe('python web.py (http.server)', () => {
 
 describe('zombies and orphans inside a container', () => {
   it('node index.js as PID 1 never reaps the orphaned sleeps: zombies pile up; --init reaps them', () => {
-    const { text } = session([
+    const { text } = run([
       'docker run -d --name z node:20 node /app/index.js',
       'docker run -d --init --name t node:20 node /app/index.js',
       'sleep 10',
@@ -121,7 +103,7 @@ describe('zombies and orphans inside a container', () => {
   });
 
   it("ImageMagick's delegates orphaned by the SIGKILL of convert stay zombies under node; under tini they are reaped", () => {
-    const { text } = session([
+    const { text } = run([
       'docker run -d --name up node:20 node /app/convert-server.js',
       'docker run -d --init --name upi node:20 node /app/convert-server.js',
       'sleep 9',
@@ -138,7 +120,7 @@ describe('zombies and orphans inside a container', () => {
 
 describe('supervisord as PID 1 hides a crashing app from docker', () => {
   it('the app fails every 3 s and is restarted; the container stays Up with RestartCount 0; docker stop is clean', () => {
-    const { text, took } = session([
+    const { text, took } = run([
       'docker run -d --name sv pidlab/supervisord:4.2',
       'sleep 11',
       'docker ps',

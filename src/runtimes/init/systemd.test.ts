@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { outputOf, session } from '../../lab/testkit.ts';
 import { createLabMachine } from '../../lab/world.ts';
 import { runScript } from '../../lab/script.ts';
-import type { LabMachine } from '../../lab/machine.ts';
 import { parseSec, parseServiceUnit } from './systemd.ts';
 
 const NS = 'container=docker unshare --pid --fork --mount-proc';
@@ -13,30 +13,9 @@ function run(script: string, files: Record<string, string> = {}): string {
   return r.transcript;
 }
 
-/** Runs lines and returns the transcript and the virtual time each line took (s). */
-function session(
-  lines: readonly string[],
-  files: Record<string, string> = {},
-): { text: string; took: number[] } {
-  const m: LabMachine = createLabMachine({ files });
-  const took: number[] = [];
-  let text = '';
-  for (const line of lines) {
-    const t0 = m.kernel.now;
-    text += runScript(m, line).transcript;
-    took.push((m.kernel.now - t0) / 1e6);
-  }
-  return { text, took };
-}
-
-/** The output printed for command `cmd` in a transcript. */
-function outputOf(text: string, cmd: string): string {
-  const i = text.indexOf(`# ${cmd}\n`);
-  if (i < 0) return '';
-  const rest = text.slice(i + cmd.length + 3);
-  const j = rest.indexOf('root@host:');
-  return j < 0 ? rest : rest.slice(0, j);
-}
+/** Runs lines on a fresh machine with these extra files. */
+const runLines = (lines: readonly string[], files: Record<string, string> = {}) =>
+  session(createLabMachine({ files }), lines);
 
 const BANNER =
   'systemd 252.39-1~deb12u2 running in system mode (+PAM +AUDIT +SELINUX +APPARMOR +IMA +SMACK +SECCOMP +GCRYPT -GNUTLS +OPENSSL +ACL +BLKID +CURL +ELFUTILS +FIDO2 +IDN2 -IDN +IPTC +KMOD +LIBCRYPTSETUP +LIBFDISK +PCRE2 -PWQUALITY +P11KIT +QRENCODE +TPM2 +BZIP2 +LZ4 +XZ +ZLIB +ZSTD -BPF_FRAMEWORK -XKBCOMMON +UTMP +SYSVINIT default-hierarchy=unified)\n' +
@@ -61,7 +40,7 @@ function unit(name: string, text: string): Record<string, string> {
 
 describe('systemd 252 as a container PID 1 (docker run pidlab/systemd:12)', () => {
   it('boots, starts app.service as PID 2; docker stop: SIGTERM re-executes systemd, SIGKILL after 10 s, 137', () => {
-    const { text, took } = session([
+    const { text, took } = runLines([
       'docker run -d --name sd pidlab/systemd:12',
       'sleep 2',
       'docker exec sd ps -eo pid,ppid,args',
@@ -79,7 +58,7 @@ describe('systemd 252 as a container PID 1 (docker run pidlab/systemd:12)', () =
   });
 
   it('after SIGTERM it runs as "systemd --system --deserialize N" and the service lives on', () => {
-    const { text } = session([
+    const { text } = runLines([
       'docker run -d --name sd pidlab/systemd:12',
       'sleep 1',
       'docker kill -s TERM sd',
@@ -92,7 +71,7 @@ describe('systemd 252 as a container PID 1 (docker run pidlab/systemd:12)', () =
   });
 
   it('--stop-signal SIGRTMIN+3 halts: KillSignal to the service, systemd-shutdown, exit 0 at once', () => {
-    const { text, took } = session([
+    const { text, took } = runLines([
       'docker run -d --name sd --stop-signal SIGRTMIN+3 pidlab/systemd:12',
       'sleep 1',
       'docker stop sd',
@@ -132,7 +111,7 @@ describe('systemd 252 as a container PID 1 (docker run pidlab/systemd:12)', () =
   });
 
   it('blocks its signals and reads them from a signalfd: SigBlk has them, SigCgt only CHLD', () => {
-    const { text } = session([
+    const { text } = runLines([
       'docker run -d --name sd pidlab/systemd:12',
       'sleep 3',
       'docker exec sd grep -E "SigBlk|SigCgt|SigIgn" /proc/1/status',
