@@ -128,48 +128,115 @@ export class Core {
     for (const l of this.listeners) l(ev);
   }
 
-  traceFork(parent: TaskRef, task: TaskRef, rule: RuleId): void {
-    const i = this.trace.push(FORK, this.state.now, rule, task, parent, 0, 0);
-    if (i < 0) this.emit({ seq: 0, t: 0, type: 'fork', parent, task, rule });
-    else if (this.listeners.size > 0) this.notify(i);
+  /**
+   * The TaskRef of a task as it is now: id, namespace, PID numbers and comm. Built on request;
+   * a task keeps none (one object fewer per zombie; ARCHITECTURE.md, Performance). A task whose
+   * struct pid is already freed (it is being released) gets the numbers the trace recorded.
+   */
+  ref(t: Task): TaskRef {
+    const e = this.state.pids[t.id];
+    const nums = e ? e.nums : (this.trace.numsOf(t.id) ?? []);
+    return { id: t.id, ns: t.ns, nums, comm: t.comm };
   }
 
-  traceExit(task: TaskRef, status: number, rule: RuleId): void {
-    const i = this.trace.push(EXIT, this.state.now, rule, task, null, status, 0);
-    if (i < 0) this.emit({ seq: 0, t: 0, type: 'exit', task, status, rule });
-    else if (this.listeners.size > 0) this.notify(i);
+  /** The trace's table entry for a task as it is now, added on first use. */
+  private taskIndex(t: Task): number {
+    const i = this.trace.findTask(t.id, t.comm);
+    if (i >= 0) return i;
+    const e = this.state.pids[t.id];
+    return this.trace.addTask(t.id, t.ns, e ? e.nums : (this.trace.numsOf(t.id) ?? []), t.comm);
   }
 
-  traceZombie(task: TaskRef, parent: TaskRef, rule: RuleId): void {
-    const i = this.trace.push(ZOMBIE, this.state.now, rule, task, parent, 0, 0);
-    if (i < 0) this.emit({ seq: 0, t: 0, type: 'zombie', task, parent, rule });
-    else if (this.listeners.size > 0) this.notify(i);
+  /** Appends a hot event as columns, or as an object (`fallback`) when its rule has no index. */
+  private column(
+    kind: Parameters<TraceLog['push']>[0],
+    rule: RuleId,
+    task: Task,
+    other: Task | null,
+    num: number,
+    flags: number,
+  ): boolean {
+    const i = this.trace.push(
+      kind,
+      this.state.now,
+      rule,
+      this.taskIndex(task),
+      other === null ? 0 : this.taskIndex(other) + 1,
+      num,
+      flags,
+    );
+    if (i < 0) return false;
+    if (this.listeners.size > 0) this.notify(i);
+    return true;
   }
 
-  traceReap(task: TaskRef, by: TaskRef | null, status: number, rule: RuleId): void {
-    const i = this.trace.push(REAP, this.state.now, rule, task, by, status, 0);
-    if (i < 0) this.emit({ seq: 0, t: 0, type: 'reap', task, by, status, rule });
-    else if (this.listeners.size > 0) this.notify(i);
+  traceFork(parent: Task, task: Task, rule: RuleId): void {
+    if (!this.column(FORK, rule, task, parent, 0, 0))
+      this.emit({
+        seq: 0,
+        t: 0,
+        type: 'fork',
+        parent: this.ref(parent),
+        task: this.ref(task),
+        rule,
+      });
+  }
+
+  traceExit(task: Task, status: number, rule: RuleId): void {
+    if (!this.column(EXIT, rule, task, null, status, 0))
+      this.emit({ seq: 0, t: 0, type: 'exit', task: this.ref(task), status, rule });
+  }
+
+  traceZombie(task: Task, parent: Task, rule: RuleId): void {
+    if (!this.column(ZOMBIE, rule, task, parent, 0, 0))
+      this.emit({
+        seq: 0,
+        t: 0,
+        type: 'zombie',
+        task: this.ref(task),
+        parent: this.ref(parent),
+        rule,
+      });
+  }
+
+  traceReap(task: Task, by: Task | null, status: number, rule: RuleId): void {
+    if (!this.column(REAP, rule, task, by, status, 0))
+      this.emit({
+        seq: 0,
+        t: 0,
+        type: 'reap',
+        task: this.ref(task),
+        by: by === null ? null : this.ref(by),
+        status,
+        rule,
+      });
   }
 
   traceSignal(
-    from: TaskRef | null,
-    task: TaskRef,
+    from: Task | null,
+    task: Task,
     sig: number,
     outcome: Outcome,
     forced: boolean,
     rule: RuleId,
   ): void {
-    const flags = outcomeCode(outcome, forced);
-    const i = this.trace.push(SIGNAL, this.state.now, rule, task, from, sig, flags);
-    if (i < 0) this.emit({ seq: 0, t: 0, type: 'signal', from, task, sig, outcome, forced, rule });
-    else if (this.listeners.size > 0) this.notify(i);
+    if (!this.column(SIGNAL, rule, task, from, sig, outcomeCode(outcome, forced)))
+      this.emit({
+        seq: 0,
+        t: 0,
+        type: 'signal',
+        from: from === null ? null : this.ref(from),
+        task: this.ref(task),
+        sig,
+        outcome,
+        forced,
+        rule,
+      });
   }
 
-  traceDeliver(task: TaskRef, sig: number, action: Action, rule: RuleId): void {
-    const i = this.trace.push(DELIVER, this.state.now, rule, task, null, sig, actionCode(action));
-    if (i < 0) this.emit({ seq: 0, t: 0, type: 'deliver', task, sig, action, rule });
-    else if (this.listeners.size > 0) this.notify(i);
+  traceDeliver(task: Task, sig: number, action: Action, rule: RuleId): void {
+    if (!this.column(DELIVER, rule, task, null, sig, actionCode(action)))
+      this.emit({ seq: 0, t: 0, type: 'deliver', task: this.ref(task), sig, action, rule });
   }
 
   // ------------------------------------------------------------ queue (binary heap on (at, seq))

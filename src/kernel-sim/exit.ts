@@ -60,13 +60,14 @@ export function doExit(k: Core, t: Task, status: number, rule: RuleId): void {
   if (t.pendingInfo.length > 0) t.pendingInfo = NONE;
   exitThreads(k, t);
   if (t.fds.length > 0) closeAllFds(k, t);
-  if (k.tracing) k.traceExit(t.ref, status, rule);
+  if (k.tracing) k.traceExit(t, status, rule);
   // A session leader that owns a terminal hangs it up (do_exit -> disassociate_ctty).
   const tty = t.ctty !== 0 && t.session === t.id ? k.state.ttys.get(t.ctty) : undefined;
   if (tty && tty.session === t.session) disassociateCtty(k, tty);
   if (t.id === k.state.hostInit) {
     k.state.panicked = true;
-    if (k.tracing) k.emit({ seq: 0, t: 0, type: 'panic', task: t.ref, rule: 'exit/global-init' });
+    if (k.tracing)
+      k.emit({ seq: 0, t: 0, type: 'panic', task: k.ref(t), rule: 'exit/global-init' });
     return;
   }
   const ns = k.ns(t.ns);
@@ -78,7 +79,14 @@ export function doExit(k: Core, t: Task, status: number, rule: RuleId): void {
       return;
     }
     if (k.tracing)
-      k.emit({ seq: 0, t: 0, type: 'ns-empty', ns: ns.id, init: t.ref, rule: 'zap_pid_ns/wait' });
+      k.emit({
+        seq: 0,
+        t: 0,
+        type: 'ns-empty',
+        ns: ns.id,
+        init: k.ref(t),
+        rule: 'zap_pid_ns/wait',
+      });
   }
   exitNotify(k, t);
 }
@@ -90,7 +98,7 @@ export function finishZap(k: Core, t: Task): void {
   t.block = null;
   t.wakeToken++;
   if (k.tracing)
-    k.emit({ seq: 0, t: 0, type: 'ns-empty', ns: ns.id, init: t.ref, rule: 'zap_pid_ns/wait' });
+    k.emit({ seq: 0, t: 0, type: 'ns-empty', ns: ns.id, init: k.ref(t), rule: 'zap_pid_ns/wait' });
   exitNotify(k, t);
 }
 
@@ -120,7 +128,7 @@ function zapPidNsProcesses(k: Core, init: Task): void {
       t: 0,
       type: 'ns-zap',
       ns: ns.id,
-      init: init.ref,
+      init: k.ref(init),
       victims: targets.length,
       rule: 'zap_pid_ns/kill',
     });
@@ -144,7 +152,7 @@ function exitNotify(k: Core, t: Task): void {
   const parent = k.mustTask(t.parent);
   const autoreap = doNotifyParent(k, t);
   if (autoreap) releaseTask(k, t, parent, 'exit/autoreap');
-  else if (k.tracing) k.traceZombie(t.ref, parent.ref, 'exit/zombie');
+  else if (k.tracing) k.traceZombie(t, parent, 'exit/zombie');
 }
 
 /** find_child_reaper(): PID 1 of the exiting task's own namespace (the task itself if it is it). */
@@ -194,9 +202,9 @@ function forgetOriginalParent(k: Core, father: Task): void {
         seq: 0,
         t: 0,
         type: 'reparent',
-        task: p.ref,
-        from: father.ref,
-        to: reaper.ref,
+        task: k.ref(p),
+        from: k.ref(father),
+        to: k.ref(reaper),
         rule,
       });
     if (p.pdeathSignal !== 0)
@@ -233,10 +241,11 @@ export function releaseTask(k: Core, t: Task, by: Task | null, rule: RuleId): vo
   k.state.tasks[t.id] = null;
   const ns = k.ns(t.ns);
   if (ns.childReaper === t.id) ns.childReaper = NO_TASK;
+  // Traced before the struct pid is freed: the event names the numbers the zombie held.
+  if (k.tracing) k.traceReap(t, by, t.exitStatus, rule);
   putPid(k, t.id);
   putPid(k, t.pgrp);
   putPid(k, t.session);
-  if (k.tracing) k.traceReap(t.ref, by?.ref ?? null, t.exitStatus, rule);
   if (parent && parent.block?.kind === 'wait')
     k.schedule('wake', parent.id, k.state.now, parent.wakeToken);
 }

@@ -64,7 +64,8 @@ describe('task flags', () => {
     k.sys(c.init.task).kill(k.pidOf(stopped.task, c.ns), SIGCONT); // a continue to report
     k.settle();
     const snap = k.snapshot();
-    // The old shape: a boolean per bit, no `flags`; uid, euid, suid, exe, argv and env as fields.
+    // The old shape: a boolean per bit, no `flags`; uid, euid, suid, exe, argv and env as fields;
+    // and the task's own TaskRef.
     const old = structuredClone(snap) as unknown as {
       state: { tasks: (Record<string, unknown> | null)[] };
     };
@@ -72,6 +73,7 @@ describe('task flags', () => {
       if (!t) continue;
       for (const [field, bit] of OLD_FIELDS) t[field] = ((t.flags as number) & bit) !== 0;
       Object.assign(t, t.cred, t.image);
+      t.ref = { id: t.id, ns: t.ns, nums: k.taskRef(t.id as TaskId)!.nums, comm: t.comm };
       delete t.flags;
       delete t.cred;
       delete t.image;
@@ -90,7 +92,7 @@ describe('task flags', () => {
       const rec = restored.taskRecord(id)!;
       expect(rec.flags).toBe(k.taskRecord(id)!.flags);
       for (const [field] of OLD_FIELDS) expect(rec).not.toHaveProperty(field);
-      for (const field of ['uid', 'euid', 'suid', 'exe', 'argv', 'env'])
+      for (const field of ['uid', 'euid', 'suid', 'exe', 'argv', 'env', 'ref'])
         expect(rec).not.toHaveProperty(field);
       expect(rec.cred).toEqual(k.taskRecord(id)!.cred);
       expect(rec.image).toEqual(k.taskRecord(id)!.image);

@@ -40,11 +40,6 @@ import { SIGCHLD } from './signals.ts';
 /** comm: the executable's base name, cut to 15 characters (TASK_COMM_LEN 16 with the NUL). */
 export const commOf = (path: string): string => (path.split('/').pop() ?? path).slice(0, 15);
 
-export const refOf = (k: Core, t: Task): Task['ref'] => {
-  const e = k.entry(t.id);
-  return { id: t.id, ns: t.ns, nums: e ? e.nums : [], comm: t.comm };
-};
-
 const failRule = (errno: Errno, cgroup: boolean): RuleId =>
   cgroup ? 'pids_cgroup/max' : errno === 'ENOMEM' ? 'alloc_pid/ns-dead' : 'alloc_pid/exhausted';
 
@@ -66,7 +61,7 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
         seq: 0,
         t: 0,
         type: 'fork-failed',
-        parent: parent.ref,
+        parent: k.ref(parent),
         errno: alloc.errno,
         ns: alloc.ns,
         rule: failRule(alloc.errno, false),
@@ -80,7 +75,7 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
         seq: 0,
         t: 0,
         type: 'fork-failed',
-        parent: parent.ref,
+        parent: k.ref(parent),
         errno: 'EAGAIN',
         ns: nsId,
         rule: failRule('EAGAIN', true),
@@ -91,7 +86,6 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
   const isInit = alloc.nums[ns.level] === 1;
   const child: Task = {
     id,
-    ref: { id, ns: nsId, nums: alloc.nums, comm: parent.comm },
     ns: nsId,
     nsForChildren: parent.nsForChildren,
     parent: parent.id,
@@ -143,8 +137,8 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
   joinGroup(k, child);
   if (k.tracing)
     k.traceFork(
-      parent.ref,
-      child.ref,
+      parent,
+      child,
       isInit
         ? 'alloc_pid/init'
         : k.lastAllocWrapped
@@ -180,7 +174,14 @@ export function spawnThreads(k: Core, t: Task, count: number): 0 | Errno {
     t.threads = appendTo(t.threads, id);
   }
   if (made > 0 && k.tracing)
-    k.emit({ seq: 0, t: 0, type: 'threads', task: t.ref, count: made, rule: 'threads/pid-space' });
+    k.emit({
+      seq: 0,
+      t: 0,
+      type: 'threads',
+      task: k.ref(t),
+      count: made,
+      rule: 'threads/pid-space',
+    });
   return result;
 }
 
@@ -220,13 +221,12 @@ export function execve(
   t.block = null;
   if (t.runState === 'sleeping') t.runState = 'running'; // runnable until the new program blocks
   t.wakeToken++;
-  t.ref = refOf(k, t);
   if (k.tracing)
     k.emit({
       seq: 0,
       t: 0,
       type: 'exec',
-      task: t.ref,
+      task: k.ref(t),
       previous,
       argv: t.image.argv,
       rule: 'exec/signals',
@@ -246,7 +246,7 @@ export function unsharePid(k: Core, t: Task): 0 | Errno {
         seq: 0,
         t: 0,
         type: 'syscall-error',
-        task: t.ref,
+        task: k.ref(t),
         call: 'unshare',
         errno,
         rule: errno === 'EINVAL' ? 'unshare/again' : 'copy_pid_ns/depth',
@@ -264,7 +264,7 @@ export function unsharePid(k: Core, t: Task): 0 | Errno {
       type: 'ns-create',
       ns: ns.id,
       level: ns.level,
-      by: t.ref,
+      by: k.ref(t),
       rule: 'unshare/pidns',
     });
   return 0;
@@ -280,7 +280,7 @@ export function setnsPid(k: Core, t: Task, pid: number): 0 | Errno {
   if (!nsIsSameOrDescendant(k, target.ns, t.ns)) return 'EINVAL';
   t.nsForChildren = target.ns;
   if (k.tracing)
-    k.emit({ seq: 0, t: 0, type: 'ns-setns', ns: target.ns, by: t.ref, rule: 'setns/pidns' });
+    k.emit({ seq: 0, t: 0, type: 'ns-setns', ns: target.ns, by: k.ref(t), rule: 'setns/pidns' });
   return 0;
 }
 
@@ -291,7 +291,7 @@ export function setnsPid(k: Core, t: Task, pid: number): 0 | Errno {
 export function setChildSubreaper(k: Core, t: Task, on: boolean): void {
   t.flags = on ? t.flags | TF_SUBREAPER : t.flags & ~TF_SUBREAPER;
   if (k.tracing)
-    k.emit({ seq: 0, t: 0, type: 'subreaper', task: t.ref, on, rule: 'prctl/subreaper' });
+    k.emit({ seq: 0, t: 0, type: 'subreaper', task: k.ref(t), on, rule: 'prctl/subreaper' });
   if (!on) return;
   const stack: TaskId[] = childIds(k, t);
   while (stack.length > 0) {
@@ -307,6 +307,6 @@ export function setPdeathsig(k: Core, t: Task, sig: number): 0 | Errno {
   if (sig !== 0 && !isValidSignal(sig)) return 'EINVAL';
   t.pdeathSignal = sig;
   if (k.tracing)
-    k.emit({ seq: 0, t: 0, type: 'pdeathsig', task: t.ref, sig, rule: 'prctl/pdeathsig' });
+    k.emit({ seq: 0, t: 0, type: 'pdeathsig', task: k.ref(t), sig, rule: 'prctl/pdeathsig' });
   return 0;
 }

@@ -17,7 +17,7 @@ import {
   asNsId,
   asTaskId,
 } from './types.ts';
-import type { KernelState, PidNamespace, QueueItem, SigInfo, Task, Tty } from './state.ts';
+import type { KernelState, PidNamespace, QueueItem, SigInfo, Task, TaskRef, Tty } from './state.ts';
 import {
   DEFAULT_SIGHAND,
   DISP_DEFAULT,
@@ -243,7 +243,6 @@ export class Kernel {
       throw new InvariantViolation('cannot boot');
     const init: Task = {
       id,
-      ref: { id, ns: root.id, nums: alloc.nums, comm: 'init' },
       ns: root.id,
       nsForChildren: root.id,
       parent: NO_TASK,
@@ -293,7 +292,14 @@ export class Kernel {
     root.childReaper = id;
     joinGroup(k, init);
     if (k.tracing)
-      k.emit({ seq: 0, t: 0, type: 'boot', task: init.ref, ns: root.id, rule: 'alloc_pid/init' });
+      k.emit({
+        seq: 0,
+        t: 0,
+        type: 'boot',
+        task: k.ref(init),
+        ns: root.id,
+        rule: 'alloc_pid/init',
+      });
     k.schedule('start', id, 0, 0);
     this.settle();
   }
@@ -443,6 +449,12 @@ export class Kernel {
   /** A read-only look at a task's kernel record (for views and tests; do not mutate). */
   taskRecord(id: TaskId): Readonly<Task> | undefined {
     return this.k.task(id);
+  }
+
+  /** The task's TaskRef as it is now (id, namespace, PIDs at every level, comm). */
+  taskRef(id: TaskId): TaskRef | undefined {
+    const t = this.k.task(id);
+    return t ? this.k.ref(t) : undefined;
   }
 
   /** All task ids, in creation order. */
@@ -697,7 +709,7 @@ export class Kernel {
         seq: 0,
         t: 0,
         type: 'interrupt',
-        task: t.ref,
+        task: this.k.ref(t),
         call: b.kind,
         rule: 'sig/eintr',
       });
@@ -782,7 +794,7 @@ export class Kernel {
         const ready = t.pending & b.set;
         if (ready !== 0n) {
           const info = dequeueSignal(t, lowestSignal(ready));
-          if (this.k.tracing) this.k.traceDeliver(t.ref, info.sig, 'sigwait', 'sig/sigwait');
+          if (this.k.tracing) this.k.traceDeliver(t, info.sig, 'sigwait', 'sig/sigwait');
           this.resume(t, { call: 'sigwait', result: info });
         } else if (b.until !== null && this.k.state.now >= b.until) {
           this.resume(t, { call: 'sigwait', result: 'EAGAIN' });
@@ -947,7 +959,7 @@ class TaskContext implements ProgramContext<unknown> {
         seq: 0,
         t: 0,
         type: 'kill',
-        from: t.ref,
+        from: this.k.ref(t),
         target: pid,
         sig,
         result,
@@ -1025,7 +1037,7 @@ class TaskContext implements ProgramContext<unknown> {
 
   private takeSigwait(t: Task, sig: number): SigInfo {
     const info = dequeueSignal(t, sig);
-    if (this.k.tracing) this.k.traceDeliver(t.ref, sig, 'sigwait', 'sig/sigwait');
+    if (this.k.tracing) this.k.traceDeliver(t, sig, 'sigwait', 'sig/sigwait');
     return info;
   }
 
@@ -1096,7 +1108,7 @@ class TaskContext implements ProgramContext<unknown> {
     const t = this.live();
     const r = doWrite(this.k, t, fd, text);
     if (this.k.tracing)
-      this.k.emit({ seq: 0, t: 0, type: 'write', task: t.ref, fd, text, rule: 'program' });
+      this.k.emit({ seq: 0, t: 0, type: 'write', task: this.k.ref(t), fd, text, rule: 'program' });
     // The SIGPIPE pipe_write() raised is delivered on the way back to user space, before the
     // program sees EPIPE: a default SIGPIPE ends it there (a builtin's next line never runs).
     if (r === 'EPIPE') this.returnToUser(t);
@@ -1261,6 +1273,8 @@ const OLD_FLAG_FIELDS = [
 const OLD_CRED_FIELDS = ['uid', 'euid', 'suid'] as const;
 const OLD_IMAGE_FIELDS = ['exe', 'argv', 'env'] as const;
 const OLD_FIELDS: ReadonlySet<string> = new Set([
+  // Tasks kept their TaskRef until it became a value built on request (Core.ref).
+  'ref',
   ...OLD_FLAG_FIELDS.map(([field]) => field),
   ...OLD_CRED_FIELDS,
   ...OLD_IMAGE_FIELDS,
@@ -1268,13 +1282,17 @@ const OLD_FIELDS: ReadonlySet<string> = new Set([
 
 /**
  * Snapshots saved before Task.flags, Task.cred and Task.image (their tasks have seven booleans,
- * three user ids and exe/argv/env as fields of their own): each such task becomes the same
- * record in the present shape. Runs on a restored state before anything reads it.
+ * three user ids and exe/argv/env as fields of their own), or while a task still kept its
+ * TaskRef (`ref`): each such task becomes the same record in the present shape. Runs on a
+ * restored state before anything reads it.
  */
 function migrateTaskRecords(tasks: (Task | null)[]): void {
   for (let i = 0; i < tasks.length; i++) {
     const t = tasks[i];
-    if (t && (typeof t.flags !== 'number' || t.cred === undefined || t.image === undefined))
+    if (
+      t &&
+      (typeof t.flags !== 'number' || t.cred === undefined || t.image === undefined || 'ref' in t)
+    )
       tasks[i] = presentShape(t);
   }
 }

@@ -326,7 +326,7 @@ describe('kernel model properties', () => {
         for (const id of k.taskIds()) {
           const t = k.taskRecord(id)!;
           if (t.runState !== 'zombie') continue;
-          const nums = t.ref.nums;
+          const nums = k.taskRef(id)!.nums;
           // The numbers are still taken in every namespace the zombie is visible in.
           expect(k.taskByPid(nums[0]!)).toBe(id);
           const parent = t.parent;

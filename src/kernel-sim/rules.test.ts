@@ -183,7 +183,7 @@ describe('namespaces (kernel/pid_namespace.c, unshare(2), setns(2))', () => {
     }
     expect(k.namespaceInfo(k.nsOf(parent)).level).toBe(32);
     expect(k.sys(parent).unsharePid()).toBe('ENOSPC');
-    expect(k.taskRecord(parent)?.ref.nums).toHaveLength(33);
+    expect(k.taskRef(parent)?.nums).toHaveLength(33);
     expect(eventsOf(k, 'syscall-error').at(-1)?.rule).toBe('copy_pid_ns/depth');
     expectSound(k);
   });

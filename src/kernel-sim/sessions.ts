@@ -65,7 +65,7 @@ export function setsid(k: Core, t: Task): number | Errno {
       seq: 0,
       t: 0,
       type: 'setsid',
-      task: t.ref,
+      task: k.ref(t),
       result,
       rule: taken ? 'setsid/eperm' : 'setsid',
     });
@@ -80,7 +80,7 @@ export function setsid(k: Core, t: Task): number | Errno {
 export function setpgid(k: Core, caller: Task, pid: number, pgid: number): 0 | Errno {
   const result = doSetpgid(k, caller, pid, pgid);
   if (k.tracing)
-    k.emit({ seq: 0, t: 0, type: 'setpgid', task: caller.ref, pgid, result, rule: 'setpgid' });
+    k.emit({ seq: 0, t: 0, type: 'setpgid', task: k.ref(caller), pgid, result, rule: 'setpgid' });
   return result;
 }
 

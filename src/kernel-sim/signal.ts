@@ -174,7 +174,7 @@ function noteSignal(
   outcome: 'pending' | 'dropped' | 'coalesced',
   rule: RuleId,
 ): void {
-  if (k.tracing) k.traceSignal(origin.sender?.ref ?? null, t.ref, sig, outcome, forced, rule);
+  if (k.tracing) k.traceSignal(origin.sender ?? null, t, sig, outcome, forced, rule);
 }
 
 /**
@@ -308,7 +308,7 @@ export function doSigaction(
       seq: 0,
       t: 0,
       type: 'sigaction',
-      task: t.ref,
+      task: k.ref(t),
       sig,
       disposition: disp === DISP_HANDLER ? 'handler' : disp === DISP_IGNORE ? 'ignore' : 'default',
       rule: 'program',
@@ -398,7 +398,7 @@ function continueTask(k: Core, t: Task): void {
   t.runState = t.flags & TF_BUSY ? 'running' : 'sleeping';
   t.reportStop = 0;
   t.flags |= TF_REPORT_CONTINUED;
-  if (k.tracing) k.emit({ seq: 0, t: 0, type: 'continue', task: t.ref, rule: 'sig/cont' });
+  if (k.tracing) k.emit({ seq: 0, t: 0, type: 'continue', task: k.ref(t), rule: 'sig/cont' });
   // Work that came in while stopped runs now.
   const deferred = t.deferred;
   t.deferred = [];
@@ -411,7 +411,7 @@ function doSignalStop(k: Core, t: Task, sig: number): void {
   t.runState = 'stopped';
   t.reportStop = sig;
   t.flags &= ~TF_REPORT_CONTINUED;
-  if (k.tracing) k.emit({ seq: 0, t: 0, type: 'stop', task: t.ref, sig, rule: 'sig/stop' });
+  if (k.tracing) k.emit({ seq: 0, t: 0, type: 'stop', task: k.ref(t), sig, rule: 'sig/stop' });
   notifyParentCldstop(k, t, 'CLD_STOPPED', sig);
 }
 
@@ -446,7 +446,7 @@ export function getSignal(k: Core, t: Task, hooks: DeliveryHooks): void {
       const fatal = t.fatalSig;
       const rule: RuleId = fatal === SIGKILL ? 'sig/kill' : 'sig/terminate';
       dequeueSignal(t, fatal);
-      if (k.tracing) k.traceDeliver(t.ref, fatal, 'terminate', rule);
+      if (k.tracing) k.traceDeliver(t, fatal, 'terminate', rule);
       doExit(k, t, fatal, rule);
       return;
     }
@@ -459,7 +459,7 @@ export function getSignal(k: Core, t: Task, hooks: DeliveryHooks): void {
       action: 'handler' | 'ignore' | 'skip' | 'terminate' | 'core' | 'stop',
       rule: RuleId,
     ): void => {
-      if (k.tracing) k.traceDeliver(t.ref, sig, action, rule);
+      if (k.tracing) k.traceDeliver(t, sig, action, rule);
     };
     const disp = t.sighand.disp[sig];
     if (disp === DISP_IGNORE) {

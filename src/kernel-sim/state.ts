@@ -73,8 +73,9 @@ export interface SigInfo {
 // ---------------------------------------------------------------- tasks
 
 /**
- * The stable description of a task that trace events point at. Replaced (not mutated) when the
- * task execs, so an old event still shows the command the task had then.
+ * The stable description of a task that trace events and views point at: a value built from
+ * the task when asked for (Core.ref), never kept by the task itself, so an old event still
+ * shows the command the task had then.
  */
 export interface TaskRef {
   readonly id: TaskId;
@@ -154,7 +155,6 @@ export const TF_BUSY = 64;
 
 export interface Task {
   readonly id: TaskId;
-  ref: TaskRef;
   /** task_active_pid_ns(). */
   ns: NsId;
   /** nsproxy->pid_ns_for_children: where this task's next children go. */

@@ -54,7 +54,7 @@ describe('the trace store', () => {
     ]);
     const autoreap = k.trace.find((e) => e.type === 'reap' && e.rule === 'exit/autoreap');
     expect(autoreap).toMatchObject({ type: 'reap', status: SIGKILL });
-    expect(autoreap?.type === 'reap' && autoreap.by).toEqual(k.taskRecord(parent)!.ref);
+    expect(autoreap?.type === 'reap' && autoreap.by).toEqual(k.taskRef(parent)!);
     // A second task of null (SIGCHLD comes from the kernel: no sender).
     expect(k.trace.find((e) => e.type === 'signal' && e.sig === SIGCHLD)).toMatchObject({
       from: null,
@@ -69,7 +69,7 @@ describe('the trace store', () => {
     // Events name the task as its TaskRef was then, one shared object per task and comm.
     const forked = k.trace.filter((e) => e.type === 'fork');
     const last = forked[forked.length - 1]!;
-    expect(last.type === 'fork' && last.parent).toEqual(k.taskRecord(parent)!.ref);
+    expect(last.type === 'fork' && last.parent).toEqual(k.taskRef(parent)!);
     expect(last.type === 'fork' && Object.keys(last.parent)).toEqual(['id', 'ns', 'nums', 'comm']);
     const first = forked[forked.length - 2]!;
     expect(first.type === 'fork' && first.parent).toBe(last.type === 'fork' && last.parent);
@@ -140,6 +140,6 @@ describe('the TaskRefs of column events', () => {
     expect(forkEv.task.nums).toEqual([k.pidOf(child.task), 2]);
     expect(forkEv.task.ns).toBe(k.nsOf(child.task));
     // The exit event's ref is the exec'd one (same content, read back from the columns).
-    expect(mine[2]!.task).toEqual(k.taskRecord(child.task)?.ref ?? mine[1]!.task);
+    expect(mine[2]!.task).toEqual(k.taskRef(child.task) ?? mine[1]!.task);
   });
 });

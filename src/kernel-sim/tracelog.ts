@@ -104,10 +104,6 @@ export class TraceLog {
    * the same.
    */
   private refSlot = new Int32Array(1024);
-  private lastRefA: TaskRef | null = null;
-  private lastRefAIndex = 0;
-  private lastRefB: TaskRef | null = null;
-  private lastRefBIndex = 0;
   private proxy: readonly TraceEvent[] | null = null;
   /** The last rule stored for each kind and its index: a hot path repeats the same few rules. */
   private readonly lastRule: string[] = ['', '', '', '', '', '', ''];
@@ -126,32 +122,23 @@ export class TraceLog {
     return ch;
   }
 
-  /** The index of `ref` in the TaskRef table, adding it the first time. */
-  private refIndex(ref: TaskRef): number {
-    // The same few tasks follow each other (fork, exit, signal, zombie of one child and its
-    // parent): the last two TaskRef objects seen are remembered with their entries.
-    if (ref === this.lastRefA) return this.lastRefAIndex;
-    if (ref === this.lastRefB) return this.lastRefBIndex;
-    const r = this.lookupRef(ref);
-    this.lastRefB = this.lastRefA;
-    this.lastRefBIndex = this.lastRefAIndex;
-    this.lastRefA = ref;
-    this.lastRefAIndex = r;
-    return r;
-  }
-
-  private lookupRef(ref: TaskRef): number {
-    const id = ref.id as number;
+  /**
+   * The table entry of task `id` as it is now (with comm `comm`), or -1 when there is none yet
+   * (the caller adds it with addTask). Tasks are named by their fields, not by a TaskRef object:
+   * a task keeps no TaskRef of its own, which is one object fewer per zombie for the collector
+   * to copy (ARCHITECTURE.md, Performance).
+   */
+  findTask(id: number, comm: string): number {
     if (id < this.refSlot.length) {
       const s = this.refSlot[id]!;
-      if (s !== 0 && this.refComm[s - 1] === ref.comm) return s - 1;
-    } else {
-      this.refSlot = grow(this.refSlot, id + 1);
+      if (s !== 0 && this.refComm[s - 1] === comm) return s - 1;
     }
-    return this.addRef(ref);
+    return -1;
   }
 
-  private addRef(ref: TaskRef): number {
+  /** Adds a table entry for task `id` (its namespace, PID numbers and comm); returns it. */
+  addTask(id: number, ns: number, nums: readonly number[], comm: string): number {
+    if (id >= this.refSlot.length) this.refSlot = grow(this.refSlot, id + 1);
     const r = this.refCount++;
     if (r >= this.refId.length) {
       this.refId = grow(this.refId, r + 1);
@@ -159,19 +146,31 @@ export class TraceLog {
       this.refAt = grow(this.refAt, r + 1);
       this.refLen = grow(this.refLen, r + 1);
     }
-    const nums = ref.nums;
     const at = this.numsUsed;
     if (at + nums.length > this.numsPool.length)
       this.numsPool = grow(this.numsPool, at + nums.length);
     for (let l = 0; l < nums.length; l++) this.numsPool[at + l] = nums[l]!;
     this.numsUsed = at + nums.length;
-    this.refId[r] = ref.id;
-    this.refNs[r] = ref.ns;
+    this.refId[r] = id;
+    this.refNs[r] = ns;
     this.refAt[r] = at;
     this.refLen[r] = nums.length;
-    this.refComm.push(ref.comm);
-    this.refSlot[ref.id] = r + 1;
+    this.refComm.push(comm);
+    this.refSlot[id] = r + 1;
     return r;
+  }
+
+  /**
+   * The PID numbers last recorded for task `id` (undefined if the trace never named it): what a
+   * TaskRef of a task whose struct pid is already freed is built from.
+   */
+  numsOf(id: number): number[] | undefined {
+    const s = id < this.refSlot.length ? this.refSlot[id]! : 0;
+    if (s === 0) return undefined;
+    const at = this.refAt[s - 1]!;
+    const nums: number[] = [];
+    for (let l = 0; l < this.refLen[s - 1]!; l++) nums.push(this.numsPool[at + l]!);
+    return nums;
   }
 
   /** The TaskRef of table entry `r`, built on first read and shared by every event naming it. */
@@ -203,16 +202,17 @@ export class TraceLog {
   }
 
   /**
-   * Appends a hot event as columns. `other` is the second task (null allowed for reap's `by`
-   * and signal's `from`); `num` the status or signal; `flags` the outcome/action code.
+   * Appends a hot event as columns. `task` is a table entry (findTask/addTask), `other` the
+   * second task's entry + 1 (0 for none: reap's `by` and signal's `from` may be null); `num`
+   * the status or signal; `flags` the outcome/action code.
    * Returns its position, or -1 when the rule is unknown (the caller stores an object then).
    */
   push(
     kind: Kind,
     time: number,
     rule: RuleId,
-    task: TaskRef,
-    other: TaskRef | null,
+    task: number,
+    other: number,
     num: number,
     flags: number,
   ): number {
@@ -231,8 +231,8 @@ export class TraceLog {
     const ints = ch.ints;
     const at = j * INTS;
     ints[at] = kind | (flags << 3) | (r << 8);
-    ints[at + 1] = this.refIndex(task);
-    ints[at + 2] = other === null ? 0 : this.refIndex(other) + 1;
+    ints[at + 1] = task;
+    ints[at + 2] = other;
     ints[at + 3] = num;
     this.count = i + 1;
     return i;

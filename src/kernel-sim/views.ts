@@ -208,7 +208,7 @@ export function processTable(k: Core): ProcessRow[] {
   for (const t of k.tasks()) {
     out.push({
       task: t.id,
-      ref: t.ref,
+      ref: k.ref(t),
       parent: k.task(t.parent) ? t.parent : NO_TASK,
       state: procState(t),
       comm: t.comm,

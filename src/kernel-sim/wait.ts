@@ -92,7 +92,7 @@ export function doWait(
         seq: 0,
         t: 0,
         type: 'syscall-error',
-        task: caller.ref,
+        task: k.ref(caller),
         call: 'wait',
         errno: 'ECHILD',
         rule: 'wait/echild',
