@@ -31,6 +31,7 @@ import {
 } from './tracelog.ts';
 import type { Action, Outcome } from './tracelog.ts';
 import type { ProgramRegistry } from './programs/abi.ts';
+import { pidEntry, pidExists, pidNumsOf } from './pidns.ts';
 
 export type TraceListener = (event: TraceEvent) => void;
 export type TtyOutputListener = (tty: number, text: string) => void;
@@ -96,8 +97,9 @@ export class Core {
     return n;
   }
 
+  /** Struct pid `id` as a record (a copy: off the hot path only), or undefined. */
   entry(id: TaskId): PidEntry | undefined {
-    return this.state.pids[id] ?? undefined;
+    return pidEntry(this, id);
   }
 
   cgroup(id: Cgroup['id']): Cgroup {
@@ -134,8 +136,7 @@ export class Core {
    * struct pid is already freed (it is being released) gets the numbers the trace recorded.
    */
   ref(t: Task): TaskRef {
-    const e = this.state.pids[t.id];
-    const nums = e ? e.nums : (this.trace.numsOf(t.id) ?? []);
+    const nums = pidExists(this, t.id) ? pidNumsOf(this, t.id) : (this.trace.numsOf(t.id) ?? []);
     return { id: t.id, ns: t.ns, nums, comm: t.comm };
   }
 
@@ -143,8 +144,11 @@ export class Core {
   private taskIndex(t: Task): number {
     const i = this.trace.findTask(t.id, t.comm);
     if (i >= 0) return i;
-    const e = this.state.pids[t.id];
-    return this.trace.addTask(t.id, t.ns, e ? e.nums : (this.trace.numsOf(t.id) ?? []), t.comm);
+    const p = this.state.pids;
+    if (pidExists(this, t.id))
+      return this.trace.addTask(t.id, t.ns, p.nums, p.at[t.id]!, this.ns(t.ns).level + 1, t.comm);
+    const nums = this.trace.numsOf(t.id) ?? [];
+    return this.trace.addTask(t.id, t.ns, nums, 0, nums.length, t.comm);
   }
 
   /** Appends a hot event as columns, or as an object (`fallback`) when its rule has no index. */

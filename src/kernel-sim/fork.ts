@@ -55,7 +55,7 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
   const nsId = parent.nsForChildren;
   const id = asTaskId(k.state.nextTaskId++);
   const alloc = allocPid(k, nsId, id, NO_TASK);
-  if ('errno' in alloc) {
+  if (typeof alloc !== 'number') {
     if (k.tracing)
       k.emit({
         seq: 0,
@@ -83,7 +83,7 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
     return 'EAGAIN';
   }
   const ns = k.ns(nsId);
-  const isInit = alloc.nums[ns.level] === 1;
+  const isInit = alloc === 1;
   const child: Task = {
     id,
     ns: nsId,
@@ -162,7 +162,7 @@ export function spawnThreads(k: Core, t: Task, count: number): 0 | Errno {
   for (; made < count; made++) {
     const id = asTaskId(k.state.nextTaskId++);
     const alloc = allocPid(k, t.ns, id, t.id);
-    if ('errno' in alloc) {
+    if (typeof alloc !== 'number') {
       result = alloc.errno;
       break;
     }

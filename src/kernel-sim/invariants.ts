@@ -7,6 +7,7 @@ import type { Core } from './core.ts';
 import type { NsId, TaskId } from './types.ts';
 import { NO_TASK, TF_UNKILLABLE } from './state.ts';
 import { hasChildren } from './children.ts';
+import { pidIds } from './pidns.ts';
 
 export function checkInvariants(k: Core): string[] {
   const bad: string[] = [];
@@ -14,8 +15,8 @@ export function checkInvariants(k: Core): string[] {
 
   // PID tables: every struct pid holds exactly one number per level, each recorded in the table.
   const counted = new Map<NsId, number>();
-  for (const e of s.pids) {
-    if (!e) continue;
+  const entries = pidIds(k).map((id) => k.entry(id)!);
+  for (const e of entries) {
     const ns = k.ns(e.ns);
     if (e.nums.length !== ns.level + 1)
       bad.push(`pid ${e.id}: ${e.nums.length} numbers for level ${ns.level}`);
@@ -139,7 +140,7 @@ export function checkInvariants(k: Core): string[] {
     const e = k.entry(id);
     if (e && e.users !== n) bad.push(`pid ${id}: ${e.users} users recorded, ${n} found`);
   }
-  for (const e of s.pids) if (e && !users.has(e.id)) bad.push(`pid ${e.id} kept with no user`);
+  for (const e of entries) if (!users.has(e.id)) bad.push(`pid ${e.id} kept with no user`);
 
   k.groupSize.forEach((n, pgrp) => {
     if ((n ?? 0) !== (groupCount.get(pgrp as TaskId) ?? 0))

@@ -48,7 +48,16 @@ import { BLOCKED } from './programs/abi.ts';
 import { BUILTIN_BINARIES, BUILTIN_PROGRAMS } from './programs/builtin.ts';
 import { lowestSignal } from './signals.ts';
 import type { SigSet } from './signals.ts';
-import { allocPid, findTaskByPid, pidNrNs, rebuildPidTables, taskPidNr } from './pidns.ts';
+import {
+  allocPid,
+  compactPidTable,
+  findTaskByPid,
+  getPid,
+  newPidTable,
+  pidNrNs,
+  rebuildPidTables,
+  taskPidNr,
+} from './pidns.ts';
 import { chargePids, createCgroup, moveToCgroup } from './cgroup.ts';
 import {
   copyProcess,
@@ -148,6 +157,9 @@ export class Kernel {
     for (const e of trace) this.k.trace.pushObject(e);
     migrateTaskRecords(state.tasks);
     migrateChildSets(state.tasks);
+    // Packed anew (and read from the older array-of-records form of snapshots saved before
+    // the table was columns).
+    state.pids = compactPidTable(this.k, state.pids);
     rebuildPidTables(this.k);
     for (const t of this.k.tasks()) joinGroup(this.k, t);
     this.hooks = {
@@ -178,7 +190,7 @@ export class Kernel {
       rootCgroup: rootCg,
       hostInit: NO_TASK,
       tasks: [],
-      pids: [],
+      pids: newPidTable(),
       namespaces: new Map([
         [
           rootNs,
@@ -239,7 +251,7 @@ export class Kernel {
     createCgroup(k, 0, '/');
     const id = asTaskId(k.state.nextTaskId++);
     const alloc = allocPid(k, root.id, id, NO_TASK);
-    if ('errno' in alloc || !chargePids(k, k.state.rootCgroup, 1))
+    if (typeof alloc !== 'number' || !chargePids(k, k.state.rootCgroup, 1))
       throw new InvariantViolation('cannot boot');
     const init: Task = {
       id,
@@ -286,7 +298,9 @@ export class Kernel {
       procNs: root.id,
       ctty: 0,
     };
-    k.entry(id)!.users += 2; // as its own process group and session
+    // As its own process group and session.
+    getPid(k, id);
+    getPid(k, id);
     k.state.tasks[id] = init;
     k.state.hostInit = id;
     root.childReaper = id;
@@ -389,8 +403,8 @@ export class Kernel {
       name: t.name,
       canonical: t.canonical,
       echo: t.echo,
-      fgPgrp: pidNrNs(this.k, this.k.entry(t.fgPgrp), this.rootNs),
-      session: pidNrNs(this.k, this.k.entry(t.session), this.rootNs),
+      fgPgrp: pidNrNs(this.k, t.fgPgrp, this.rootNs),
+      session: pidNrNs(this.k, t.session, this.rootNs),
       readers,
     };
   }
@@ -465,7 +479,7 @@ export class Kernel {
   /** The PID of a task in namespace `ns` (0: not visible there). */
   pidOf(task: TaskId, ns: NsId = this.rootNs): number {
     const t = this.k.task(task);
-    return t ? taskPidNr(this.k, t, ns) : pidNrNs(this.k, this.k.entry(task), ns);
+    return t ? taskPidNr(this.k, t, ns) : pidNrNs(this.k, task, ns);
   }
 
   /** The task with PID `pid` in namespace `ns`. */
@@ -606,7 +620,11 @@ export class Kernel {
   // ------------------------------------------------------------------ snapshots
 
   snapshot(): KernelSnapshot {
-    return { version: 1, state: structuredClone(this.k.state), trace: this.k.trace.slice() };
+    const state = structuredClone(this.k.state);
+    // Packed, as a restored kernel's is: a snapshot's struct pids do not depend on the history
+    // of numbers freed before it (so snapshot -> restore -> snapshot gives the same snapshot).
+    state.pids = compactPidTable(this.k, state.pids);
+    return { version: 1, state, trace: this.k.trace.slice() };
   }
 
   /** A snapshot as JSON text (Maps, Sets, bigints and Infinity encoded). */
@@ -917,10 +935,10 @@ class TaskContext implements ProgramContext<unknown> {
     return p ? taskPidNr(this.k, p, this.t.ns) : 0;
   }
   getpgrp(): number {
-    return pidNrNs(this.k, this.k.entry(this.t.pgrp), this.t.ns);
+    return pidNrNs(this.k, this.t.pgrp, this.t.ns);
   }
   getsid(): number {
-    return pidNrNs(this.k, this.k.entry(this.t.session), this.t.ns);
+    return pidNrNs(this.k, this.t.session, this.t.ns);
   }
 
   fork(spec: ForkSpec): number | Errno {
@@ -1322,6 +1340,7 @@ function presentShape(saved: Task): Task {
 
 function jsonReplacer(this: unknown, _key: string, value: unknown): unknown {
   if (value instanceof Map) return { $map: [...value.entries()] };
+  if (value instanceof Int32Array) return { $i32: Array.from(value) };
   if (value instanceof Set) return { $set: [...value.values()] };
   if (typeof value === 'bigint') return { $big: value.toString(16) };
   if (value === Infinity) return { $num: 'Infinity' };
@@ -1333,6 +1352,7 @@ function jsonReviver(_key: string, value: unknown): unknown {
     const o = value as Record<string, unknown>;
     if ('$map' in o) return new Map(o.$map as [unknown, unknown][]);
     if ('$set' in o) return new Set(o.$set as unknown[]);
+    if ('$i32' in o) return Int32Array.from(o.$i32 as number[]);
     if ('$big' in o) return BigInt(`0x${String(o.$big)}`);
     if ('$num' in o) return Number(o.$num);
   }

@@ -12,8 +12,77 @@ import {
   RESERVED_PIDS,
   asNsId,
 } from './types.ts';
-import type { PidEntry, PidNamespace, Task } from './state.ts';
+import type { PidEntry, PidNamespace, PidTable, Task } from './state.ts';
 import { NO_TASK } from './state.ts';
+
+/** An empty struct pid table with room for ids below `capacity`. */
+export function newPidTable(capacity = 64): PidTable {
+  return {
+    ns: new Int32Array(capacity),
+    users: new Int32Array(capacity),
+    owner: new Int32Array(capacity),
+    at: new Int32Array(capacity),
+    nums: new Int32Array(capacity * 2),
+    numsUsed: 0,
+  };
+}
+
+function grown(a: Int32Array, min: number): Int32Array {
+  let size = a.length;
+  while (size < min) size *= 2;
+  const bigger = new Int32Array(size);
+  bigger.set(a);
+  return bigger;
+}
+
+/** Makes room for struct pid `id` and for `levels` more numbers. */
+function reserve(p: PidTable, id: number, levels: number): void {
+  if (id >= p.ns.length) {
+    p.ns = grown(p.ns, id + 1);
+    p.users = grown(p.users, id + 1);
+    p.owner = grown(p.owner, id + 1);
+    p.at = grown(p.at, id + 1);
+  }
+  if (p.numsUsed + levels > p.nums.length) p.nums = grown(p.nums, p.numsUsed + levels);
+}
+
+/** Whether struct pid `id` exists (is allocated and not yet freed). */
+export function pidExists(k: Core, id: TaskId): boolean {
+  const p = k.state.pids;
+  return id > 0 && id < p.ns.length && p.ns[id] !== 0;
+}
+
+/** The numbers of struct pid `id`, host first (empty when there is no such struct pid). */
+export function pidNumsOf(k: Core, id: TaskId): number[] {
+  const p = k.state.pids;
+  if (!pidExists(k, id)) return [];
+  const level = k.ns(p.ns[id] as NsId).level;
+  const at = p.at[id]!;
+  const out = new Array<number>(level + 1);
+  for (let l = 0; l <= level; l++) out[l] = p.nums[at + l]!;
+  return out;
+}
+
+/** Struct pid `id` as a record (a copy), or undefined when it does not exist. */
+export function pidEntry(k: Core, id: TaskId): PidEntry | undefined {
+  if (!pidExists(k, id)) return undefined;
+  const p = k.state.pids;
+  return {
+    id,
+    ns: p.ns[id] as NsId,
+    nums: pidNumsOf(k, id),
+    users: p.users[id]!,
+    owner: p.owner[id] as TaskId,
+  };
+}
+
+/** The ids of every existing struct pid, in order. */
+export function pidIds(k: Core): TaskId[] {
+  const p = k.state.pids;
+  const out: TaskId[] = [];
+  for (let id = 1; id < p.ns.length; id++) if (p.ns[id] !== 0) out.push(id as TaskId);
+  return out;
+}
 
 /** Grows (doubling) and returns the PID table of a namespace so that index `nr` exists. */
 function tableFor(k: Core, ns: NsId, nr: number): Int32Array {
@@ -40,22 +109,25 @@ export function findPidNs(k: Core, nr: number, ns: NsId): TaskId {
 }
 
 /**
- * The number a struct pid has in namespace `ns`, 0 when it is not visible there (pid_nr_ns).
- * A pid is visible in its own namespace and every ancestor; never in a sibling or descendant.
+ * The number struct pid `id` has in namespace `ns`, 0 when it is not visible there or does
+ * not exist (pid_nr_ns). A pid is visible in its own namespace and every ancestor; never in a
+ * sibling or descendant.
  */
-export function pidNrNs(k: Core, entry: PidEntry | undefined, ns: NsId): number {
-  if (!entry) return 0;
+export function pidNrNs(k: Core, id: TaskId, ns: NsId): number {
+  const p = k.state.pids;
+  if (id <= 0 || id >= p.ns.length) return 0;
+  const ownId = p.ns[id]! as NsId;
+  if (ownId === 0) return 0;
+  const own = k.ns(ownId);
   // Seen from its own namespace (the common case): the innermost number.
-  if (entry.ns === ns) return entry.nums[entry.nums.length - 1] ?? 0;
-  const own = k.ns(entry.ns);
+  if (ownId === ns) return p.nums[p.at[id]! + own.level]!;
   const target = k.ns(ns);
   if (target.level > own.level || own.chain[target.level] !== ns) return 0;
-  return entry.nums[target.level] ?? 0;
+  return p.nums[p.at[id]! + target.level]!;
 }
 
 /** A task's PID as seen from namespace `ns` (0: not visible). */
-export const taskPidNr = (k: Core, task: Task, ns: NsId): number =>
-  pidNrNs(k, k.entry(task.id), ns);
+export const taskPidNr = (k: Core, task: Task, ns: NsId): number => pidNrNs(k, task.id, ns);
 
 /** Whether `inner` is `outer` or nested (at any depth) inside it. */
 export function nsIsSameOrDescendant(k: Core, inner: NsId, outer: NsId): boolean {
@@ -70,8 +142,8 @@ export function findTaskByPid(k: Core, nr: number, ns: NsId): Task | undefined {
   if (id === NO_TASK) return undefined;
   const direct = k.task(id);
   if (direct) return direct;
-  const e = k.entry(id);
-  return e && e.owner !== NO_TASK ? k.task(e.owner) : undefined;
+  const owner = k.state.pids.owner[id] as TaskId;
+  return owner !== NO_TASK ? k.task(owner) : undefined;
 }
 
 /**
@@ -111,29 +183,37 @@ export interface AllocFailure {
  * once the cursor has passed RESERVED_PIDS the range starts at 300 (idr_alloc_cyclic with
  * pid_min). Numbers taken before a failure are released again, but cursors stay advanced.
  * After allocating, a namespace whose init has died (PIDNS_ADDING cleared) refuses: ENOMEM.
+ * Returns the number in `nsId` itself (what the new task's own namespace calls it).
  */
-export function allocPid(k: Core, nsId: NsId, id: TaskId, owner: TaskId): PidEntry | AllocFailure {
+export function allocPid(k: Core, nsId: NsId, id: TaskId, owner: TaskId): number | AllocFailure {
   const ns = k.ns(nsId);
-  const nums = new Array<number>(ns.level + 1);
+  const p = k.state.pids;
+  reserve(p, id, ns.level + 1);
+  const at = p.numsUsed;
+  const nums = p.nums;
   k.lastAllocWrapped = false;
   for (let level = ns.level; level >= 0; level--) {
     const lns = k.ns(ns.chain[level]!);
     const nr = allocNumber(k, lns);
     if (nr === 0) {
-      for (let l = level + 1; l <= ns.level; l++) releaseNumber(k, k.ns(ns.chain[l]!), nums[l]!);
+      for (let l = level + 1; l <= ns.level; l++)
+        releaseNumber(k, k.ns(ns.chain[l]!), nums[at + l]!);
       return { errno: 'EAGAIN', ns: lns.id };
     }
     tableFor(k, lns.id, nr)[nr] = id;
     lns.allocated++;
-    nums[level] = nr;
+    nums[at + level] = nr;
   }
   if (!ns.adding) {
-    for (let l = 0; l <= ns.level; l++) releaseNumber(k, k.ns(ns.chain[l]!), nums[l]!);
+    for (let l = 0; l <= ns.level; l++) releaseNumber(k, k.ns(ns.chain[l]!), nums[at + l]!);
     return { errno: 'ENOMEM', ns: ns.id };
   }
-  const entry: PidEntry = { id, ns: nsId, nums, users: 1, owner };
-  k.state.pids[id] = entry;
-  return entry;
+  p.numsUsed = at + ns.level + 1;
+  p.ns[id] = nsId;
+  p.users[id] = 1;
+  p.owner[id] = owner;
+  p.at[id] = at;
+  return nums[at + ns.level]!;
 }
 
 /** idr_alloc_cyclic(idr, pid_min, pid_max): 0 when the range is full. Advances the cursor. */
@@ -173,9 +253,8 @@ function releaseNumber(k: Core, ns: PidNamespace, nr: number): void {
 
 /** Takes a reference to a struct pid (a task joins a group or session it names). */
 export function getPid(k: Core, id: TaskId): void {
-  const e = k.entry(id);
-  if (!e) throw new InvariantViolation(`no struct pid ${id}`);
-  e.users++;
+  if (!pidExists(k, id)) throw new InvariantViolation(`no struct pid ${id}`);
+  k.state.pids.users[id]!++;
 }
 
 /**
@@ -183,23 +262,65 @@ export function getPid(k: Core, id: TaskId): void {
  * that has been reaped keeps its number while its group or session still has members.
  */
 export function putPid(k: Core, id: TaskId): void {
-  const e = k.entry(id);
-  if (!e) throw new InvariantViolation(`no struct pid ${id}`);
-  if (--e.users > 0) return;
-  k.state.pids[id] = null;
-  const ns = k.ns(e.ns);
-  for (let l = 0; l <= ns.level; l++) releaseNumber(k, k.ns(ns.chain[l]!), e.nums[l]!);
+  if (!pidExists(k, id)) throw new InvariantViolation(`no struct pid ${id}`);
+  const p = k.state.pids;
+  if (--p.users[id]! > 0) return;
+  const ns = k.ns(p.ns[id] as NsId);
+  p.ns[id] = 0;
+  const at = p.at[id]!;
+  for (let l = 0; l <= ns.level; l++) releaseNumber(k, k.ns(ns.chain[l]!), p.nums[at + l]!);
+}
+
+/**
+ * A struct pid table with the same struct pids, its numbers packed (what a restored snapshot
+ * gets). Also reads the earlier form, an array of records indexed by id (null: none).
+ */
+export function compactPidTable(k: Core, saved: PidTable | readonly (PidEntry | null)[]): PidTable {
+  const entries: PidEntry[] = [];
+  if (Array.isArray(saved)) {
+    for (const e of saved as readonly (PidEntry | null)[]) if (e) entries.push(e);
+  } else {
+    const p = saved as PidTable;
+    for (let id = 1; id < p.ns.length; id++) {
+      const nsId = p.ns[id]! as NsId;
+      if (nsId === 0) continue;
+      const level = k.ns(nsId).level;
+      const nums: number[] = [];
+      for (let l = 0; l <= level; l++) nums.push(p.nums[p.at[id]! + l]!);
+      entries.push({
+        id: id as TaskId,
+        ns: nsId,
+        nums,
+        users: p.users[id]!,
+        owner: p.owner[id] as TaskId,
+      });
+    }
+  }
+  const last = entries.length > 0 ? entries[entries.length - 1]!.id : 0;
+  const out = newPidTable(Math.max(64, last + 1));
+  for (const e of entries) {
+    reserve(out, e.id, e.nums.length);
+    out.ns[e.id] = e.ns;
+    out.users[e.id] = e.users;
+    out.owner[e.id] = e.owner;
+    out.at[e.id] = out.numsUsed;
+    for (let l = 0; l < e.nums.length; l++) out.nums[out.numsUsed + l] = e.nums[l]!;
+    out.numsUsed += e.nums.length;
+  }
+  return out;
 }
 
 /** Rebuilds the PID tables from the struct pids (after restoring a snapshot). */
 export function rebuildPidTables(k: Core): void {
   k.pidTables.length = 0;
-  for (const e of k.state.pids) {
-    if (!e) continue;
-    const ns = k.ns(e.ns);
+  const p = k.state.pids;
+  for (let id = 1; id < p.ns.length; id++) {
+    const nsId = p.ns[id]! as NsId;
+    if (nsId === 0) continue;
+    const ns = k.ns(nsId);
     for (let l = 0; l <= ns.level; l++) {
-      const nr = e.nums[l]!;
-      tableFor(k, ns.chain[l]!, nr)[nr] = e.id;
+      const nr = p.nums[p.at[id]! + l]!;
+      tableFor(k, ns.chain[l]!, nr)[nr] = id;
     }
   }
 }

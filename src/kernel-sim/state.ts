@@ -281,15 +281,43 @@ export type FsNode =
   | { readonly type: 'exec'; readonly program: string; mode: number }
   | { readonly type: 'dev'; readonly dev: 'null' | 'tty' | 'zero'; mode: number };
 
-/** struct pid: the numbers one task (or thread) holds, kept while anything refers to them. */
+/**
+ * struct pid (kernel/pid.c) as one task (or thread) holds it, read out of the PidTable: the
+ * numbers, kept while anything refers to them. A value built on request (Core.entry), for
+ * readers off the hot path.
+ */
 export interface PidEntry {
   readonly id: TaskId;
   readonly ns: NsId;
   readonly nums: readonly number[];
   /** Users: the task itself, thread slots, and every task naming it as pgrp or session. */
-  users: number;
+  readonly users: number;
   /** For a thread's ID: the process it belongs to; NO_TASK for a process's own PID. */
   readonly owner: TaskId;
+}
+
+/**
+ * Every struct pid, as columns indexed by its id (the TaskId of the task or thread it was
+ * made for). Columns rather than an object per struct pid: a zombie holds its struct pid until
+ * reaped, and two objects (the record and its array of numbers, 128 bytes) per zombie were a
+ * fifth of what a zombie kept and of what the collector copied (ARCHITECTURE.md, Performance).
+ */
+export interface PidTable {
+  /** The namespace it was allocated in (its innermost level); 0: no struct pid has this id. */
+  ns: Int32Array;
+  /** Users: the task itself, thread slots, and every task naming it as pgrp or session. */
+  users: Int32Array;
+  /** For a thread's ID: the process it belongs to; NO_TASK for a process's own PID. */
+  owner: Int32Array;
+  /** Where its numbers (one per level, host first) start in `nums`. */
+  at: Int32Array;
+  /**
+   * The numbers of every struct pid, appended as they are allocated. Not reused when a struct
+   * pid is freed (4 bytes per level per fork, as the trace grows per fork); a restored
+   * snapshot's table is rebuilt compact.
+   */
+  nums: Int32Array;
+  numsUsed: number;
 }
 
 // ---------------------------------------------------------------- namespaces and cgroups
@@ -367,7 +395,7 @@ export interface KernelState {
    * lookups are plain indexing and iteration is in creation order. Released slots hold null.
    */
   tasks: (Task | null)[];
-  pids: (PidEntry | null)[];
+  pids: PidTable;
   namespaces: Map<NsId, PidNamespace>;
   cgroups: Map<CgroupId, Cgroup>;
   queue: QueueItem[];

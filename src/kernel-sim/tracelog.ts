@@ -136,8 +136,18 @@ export class TraceLog {
     return -1;
   }
 
-  /** Adds a table entry for task `id` (its namespace, PID numbers and comm); returns it. */
-  addTask(id: number, ns: number, nums: readonly number[], comm: string): number {
+  /**
+   * Adds a table entry for task `id`: its namespace, its PID numbers (`len` of them from
+   * `nums[from]`, host first) and comm. Returns the entry.
+   */
+  addTask(
+    id: number,
+    ns: number,
+    nums: ArrayLike<number>,
+    from: number,
+    len: number,
+    comm: string,
+  ): number {
     if (id >= this.refSlot.length) this.refSlot = grow(this.refSlot, id + 1);
     const r = this.refCount++;
     if (r >= this.refId.length) {
@@ -147,14 +157,13 @@ export class TraceLog {
       this.refLen = grow(this.refLen, r + 1);
     }
     const at = this.numsUsed;
-    if (at + nums.length > this.numsPool.length)
-      this.numsPool = grow(this.numsPool, at + nums.length);
-    for (let l = 0; l < nums.length; l++) this.numsPool[at + l] = nums[l]!;
-    this.numsUsed = at + nums.length;
+    if (at + len > this.numsPool.length) this.numsPool = grow(this.numsPool, at + len);
+    for (let l = 0; l < len; l++) this.numsPool[at + l] = nums[from + l]!;
+    this.numsUsed = at + len;
     this.refId[r] = id;
     this.refNs[r] = ns;
     this.refAt[r] = at;
-    this.refLen[r] = nums.length;
+    this.refLen[r] = len;
     this.refComm.push(comm);
     this.refSlot[id] = r + 1;
     return r;

@@ -10,7 +10,7 @@ import type { Core } from './core.ts';
 import type { Errno, TaskId } from './types.ts';
 import type { Task, Tty } from './state.ts';
 import { DISP_IGNORE, NO_TASK } from './state.ts';
-import { findPidNs } from './pidns.ts';
+import { findPidNs, pidNrNs } from './pidns.ts';
 import { killPgrp } from './signal.ts';
 import {
   SIGCONT,
@@ -239,11 +239,7 @@ export function disassociateCtty(k: Core, tty: Tty): void {
 /** tcgetpgrp(): the foreground group as the caller's namespace numbers it. */
 export function tcgetpgrp(k: Core, t: Task, tty: Tty): number | Errno {
   if (t.ctty !== tty.id) return 'ENOTTY';
-  const e = k.entry(tty.fgPgrp);
-  if (!e) return 0;
-  const ns = k.ns(t.ns);
-  const own = k.ns(e.ns);
-  return ns.level <= own.level && own.chain[ns.level] === t.ns ? (e.nums[ns.level] ?? 0) : 0;
+  return pidNrNs(k, tty.fgPgrp, t.ns);
 }
 
 /** tcsetpgrp(): only on the caller's controlling terminal, to a group of its session. */

@@ -95,9 +95,8 @@ function sigSets(t: Task): { ignored: SigSet; caught: SigSet } {
 /** Numbers of struct pid `id` from level `from` down to the task's own level (0 where hidden). */
 function nsColumn(k: Core, t: Task, id: TaskId, from: number): number[] {
   const own = k.ns(t.ns);
-  const e = k.entry(id);
   const out: number[] = [];
-  for (let l = from; l <= own.level; l++) out.push(pidNrNs(k, e, own.chain[l]!));
+  for (let l = from; l <= own.level; l++) out.push(pidNrNs(k, id, own.chain[l]!));
   return out;
 }
 
@@ -109,7 +108,7 @@ function ttyName(k: Core, t: Task): string {
 function tpgidOf(k: Core, t: Task, ns: NsId): number {
   const tty = t.ctty === 0 ? undefined : k.state.ttys.get(t.ctty);
   if (!tty || tty.session !== t.session) return -1;
-  return pidNrNs(k, k.entry(tty.fgPgrp), ns);
+  return pidNrNs(k, tty.fgPgrp, ns);
 }
 
 export function procEntry(k: Core, t: Task, ns: NsId): ProcEntry | undefined {
@@ -120,8 +119,8 @@ export function procEntry(k: Core, t: Task, ns: NsId): ProcEntry | undefined {
   return {
     pid,
     ppid: parent ? taskPidNr(k, parent, ns) : 0,
-    pgid: pidNrNs(k, k.entry(t.pgrp), ns),
-    sid: pidNrNs(k, k.entry(t.session), ns),
+    pgid: pidNrNs(k, t.pgrp, ns),
+    sid: pidNrNs(k, t.session, ns),
     state: procState(t),
     comm: t.comm,
     argv: t.image.argv,
