@@ -84,6 +84,6 @@ export function moveToCgroup(k: Core, taskCount: number, from: CgroupId, to: Cgr
  */
 export function attachProcess(k: Core, t: Task, to: CgroupId): void {
   if (t.cgroup === to || t.exiting) return;
-  moveToCgroup(k, 1 + t.threads.length, t.cgroup, to);
+  moveToCgroup(k, 1 + t.extra.threads.length, t.cgroup, to);
   t.cgroup = to;
 }

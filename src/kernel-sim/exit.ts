@@ -16,6 +16,7 @@ import {
   TF_GROUP_EXIT,
   TF_HAS_SUBREAPER,
   TF_SUBREAPER,
+  extraOf,
 } from './state.ts';
 import { SIGCHLD, SIGKILL } from './signals.ts';
 import { putPid } from './pidns.ts';
@@ -28,10 +29,10 @@ import { disassociateCtty, forgetTtyWaiter } from './tty.ts';
 
 /** Releases the PID numbers and pids-cgroup charge of a task's extra threads (they exit first). */
 export function exitThreads(k: Core, t: Task): void {
-  if (t.threads.length === 0) return;
-  for (const id of t.threads) putPid(k, id);
-  unchargePids(k, t.cgroup, t.threads.length);
-  t.threads = NONE;
+  if (t.extra.threads.length === 0) return;
+  for (const id of t.extra.threads) putPid(k, id);
+  unchargePids(k, t.cgroup, t.extra.threads.length);
+  extraOf(t).threads = NONE;
 }
 
 /**
@@ -53,11 +54,11 @@ export function doExit(k: Core, t: Task, status: number, rule: RuleId): void {
   }
   t.block = null;
   t.wakeToken++;
-  if (t.timers.length > 0) t.timers = NONE;
-  if (t.deferred.length > 0) t.deferred = NONE;
+  if (t.extra.timers.length > 0) extraOf(t).timers = NONE;
+  if (t.extra.deferred.length > 0) extraOf(t).deferred = NONE;
   t.flags &= ~TF_BUSY;
   t.pending = 0n;
-  if (t.pendingInfo.length > 0) t.pendingInfo = NONE;
+  if (t.extra.pendingInfo.length > 0) extraOf(t).pendingInfo = NONE;
   exitThreads(k, t);
   if (t.fds.length > 0) closeAllFds(k, t);
   if (k.tracing) k.traceExit(t, status, rule);
@@ -119,7 +120,7 @@ function zapPidNsProcesses(k: Core, init: Task): void {
       const id = table[nr]!;
       if (id === 0) continue;
       const victim = k.task(id as Task['id']);
-      if (victim && !victim.exiting && victim.fatalSig === 0) targets.push(victim);
+      if (victim && !victim.exiting && victim.extra.fatalSig === 0) targets.push(victim);
     }
   }
   if (k.tracing)
@@ -207,8 +208,8 @@ function forgetOriginalParent(k: Core, father: Task): void {
         to: k.ref(reaper),
         rule,
       });
-    if (p.pdeathSignal !== 0)
-      sendSignal(k, p.pdeathSignal, p, {
+    if (p.extra.pdeathSignal !== 0)
+      sendSignal(k, p.extra.pdeathSignal, p, {
         sender: father,
         noinfo: true,
         rule: 'reparent/pdeathsig',

@@ -56,6 +56,7 @@ describe('task flags', () => {
     const sub = hostPuppet(k);
     const user = fork(k, sub.task);
     expect(k.sys(user.task).setuid(1000)).toBe(0);
+    expect(k.sys(user.task).setPdeathsig(SIGCONT)).toBe(0); // a TaskExtra of its own
     k.sys(sub.task).setChildSubreaper(true);
     const below = fork(k, sub.task); // has a subreaper above it
     const stopped = fork(k, c.init.task);
@@ -72,11 +73,12 @@ describe('task flags', () => {
     for (const t of old.state.tasks) {
       if (!t) continue;
       for (const [field, bit] of OLD_FIELDS) t[field] = ((t.flags as number) & bit) !== 0;
-      Object.assign(t, t.cred, t.image);
+      Object.assign(t, t.cred, t.image, t.extra);
       t.ref = { id: t.id, ns: t.ns, nums: k.taskRef(t.id as TaskId)!.nums, comm: t.comm };
       delete t.flags;
       delete t.cred;
       delete t.image;
+      delete t.extra;
     }
     expect(old.state.tasks[user.task]).toMatchObject({ uid: 1000, euid: 1000, argv: ['puppet'] });
     expect(old.state.tasks[below.task]).toMatchObject({
@@ -92,15 +94,29 @@ describe('task flags', () => {
       const rec = restored.taskRecord(id)!;
       expect(rec.flags).toBe(k.taskRecord(id)!.flags);
       for (const [field] of OLD_FIELDS) expect(rec).not.toHaveProperty(field);
-      for (const field of ['uid', 'euid', 'suid', 'exe', 'argv', 'env', 'ref'])
+      for (const field of ['uid', 'euid', 'suid', 'exe', 'argv', 'env', 'ref', 'threads', 'timers'])
         expect(rec).not.toHaveProperty(field);
       expect(rec.cred).toEqual(k.taskRecord(id)!.cred);
       expect(rec.image).toEqual(k.taskRecord(id)!.image);
     }
     expect(restored.taskRecord(user.task)!.cred.uid).toBe(1000);
+    expect(restored.taskRecord(user.task)!.extra.pdeathSignal).toBe(SIGCONT);
     expect(restored.taskRecord(sub.task)!.flags & TF_SUBREAPER).toBe(TF_SUBREAPER);
     expect(restored.taskRecord(c.init.task)!.flags & TF_UNKILLABLE).toBe(TF_UNKILLABLE);
     // The same machine (the moved fields come last in each migrated record: compare as data).
     expect(JSON.parse(restored.serialize())).toEqual(JSON.parse(Kernel.restore(snap).serialize()));
+  });
+
+  it('give a restored task a TaskExtra of its own on its first change, never a shared one', () => {
+    const k = Kernel.create();
+    const a = hostPuppet(k);
+    const b = hostPuppet(k);
+    for (const restored of [Kernel.restore(k.snapshot()), Kernel.deserialize(k.serialize())]) {
+      expect(restored.sys(a.task).setPdeathsig(SIGCONT)).toBe(0);
+      expect(restored.taskRecord(a.task)!.extra.pdeathSignal).toBe(SIGCONT);
+      expect(restored.taskRecord(b.task)!.extra.pdeathSignal).toBe(0);
+      expect(restored.taskRecord(restored.hostInit)!.extra.pdeathSignal).toBe(0);
+    }
+    expect(k.taskRecord(a.task)!.extra.pdeathSignal).toBe(0);
   });
 });

@@ -18,6 +18,8 @@ import {
   TF_SUBREAPER,
   TF_UNKILLABLE,
   appendTo,
+  extraOf,
+  NO_EXTRA,
 } from './state.ts';
 import {
   allocPid,
@@ -104,25 +106,18 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
     exitSignal: SIGCHLD,
     sighand: parent.sighand,
     blocked: parent.blocked,
-    realBlocked: 0n,
     pending: 0n,
-    pendingInfo: NONE,
     // The child inherits has_child_subreaper (and gets it from a subreaper parent); none of
     // the other bits (copy_signal() starts them clear; the namespace init is unkillable).
     flags:
       (parent.flags & (TF_SUBREAPER | TF_HAS_SUBREAPER) ? TF_HAS_SUBREAPER : 0) |
       (isInit ? TF_UNKILLABLE : 0),
-    fatalSig: 0,
-    pdeathSignal: 0,
-    reportStop: 0,
-    threads: NONE,
+    extra: NO_EXTRA,
     cgroup: parent.cgroup,
     program,
     pstate,
     block: null,
     wakeToken: 0,
-    timers: NONE,
-    deferred: NONE,
     startTime: k.state.now,
     fds: copyFds(k, parent.fds),
     cwd: parent.cwd,
@@ -171,7 +166,7 @@ export function spawnThreads(k: Core, t: Task, count: number): 0 | Errno {
       result = 'EAGAIN';
       break;
     }
-    t.threads = appendTo(t.threads, id);
+    extraOf(t).threads = appendTo(t.extra.threads, id);
   }
   if (made > 0 && k.tracing)
     k.emit({
@@ -216,7 +211,7 @@ export function execve(
   t.flags |= TF_DID_EXEC;
   t.program = found.program;
   t.pstate = undefined;
-  t.timers = [];
+  if (t.extra.timers.length > 0) extraOf(t).timers = NONE;
   t.flags &= ~TF_BUSY;
   t.block = null;
   if (t.runState === 'sleeping') t.runState = 'running'; // runnable until the new program blocks
@@ -305,7 +300,7 @@ export function setChildSubreaper(k: Core, t: Task, on: boolean): void {
 /** PR_SET_PDEATHSIG: 0 clears it; otherwise a valid signal number (EINVAL). */
 export function setPdeathsig(k: Core, t: Task, sig: number): 0 | Errno {
   if (sig !== 0 && !isValidSignal(sig)) return 'EINVAL';
-  t.pdeathSignal = sig;
+  extraOf(t).pdeathSignal = sig;
   if (k.tracing)
     k.emit({ seq: 0, t: 0, type: 'pdeathsig', task: k.ref(t), sig, rule: 'prctl/pdeathsig' });
   return 0;

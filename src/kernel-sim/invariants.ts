@@ -53,11 +53,11 @@ export function checkInvariants(k: Core): string[] {
     addUser(t.id);
     addUser(t.pgrp);
     addUser(t.session);
-    for (const th of t.threads) {
+    for (const th of t.extra.threads) {
       addUser(th);
       if (k.entry(th)?.owner !== t.id) bad.push(`thread ${th} of ${t.id} has the wrong owner`);
     }
-    charged.set(t.cgroup, (charged.get(t.cgroup) ?? 0) + 1 + t.threads.length);
+    charged.set(t.cgroup, (charged.get(t.cgroup) ?? 0) + 1 + t.extra.threads.length);
     if (!(k.entry(t.pgrp) !== undefined))
       bad.push(`task ${t.id}: process group ${t.pgrp} has no struct pid`);
     if (!(k.entry(t.session) !== undefined))

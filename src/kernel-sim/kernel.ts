@@ -33,6 +33,10 @@ import {
   TF_SUBREAPER,
   TF_UNKILLABLE,
   appendTo,
+  extraOf,
+  NO_EXTRA,
+  isDefaultExtra,
+  NONE,
 } from './state.ts';
 import type { TraceEvent } from './trace.ts';
 import type {
@@ -277,21 +281,14 @@ export class Kernel {
       exitSignal: 0,
       sighand: DEFAULT_SIGHAND,
       blocked: 0n,
-      realBlocked: 0n,
       pending: 0n,
-      pendingInfo: [],
       flags: TF_UNKILLABLE | TF_DID_EXEC,
-      fatalSig: 0,
-      pdeathSignal: 0,
-      reportStop: 0,
-      threads: [],
+      extra: NO_EXTRA,
       cgroup: k.state.rootCgroup,
       program: 'init',
       pstate: null,
       block: null,
       wakeToken: 0,
-      timers: [],
-      deferred: [],
       startTime: 0,
       fds: [],
       cwd: '/',
@@ -547,7 +544,7 @@ export class Kernel {
   /** Moves a process (with its threads) into a cgroup; never refused, as in Linux. */
   moveToCgroup(task: TaskId, cg: CgroupId): void {
     const t = this.k.mustTask(task);
-    moveToCgroup(this.k, 1 + t.threads.length, t.cgroup, cg);
+    moveToCgroup(this.k, 1 + t.extra.threads.length, t.cgroup, cg);
     t.cgroup = cg;
   }
 
@@ -674,7 +671,7 @@ export class Kernel {
    * unblocked, is handled before the call returns, not after the program's step.
    */
   deliverOnReturn(t: Task): void {
-    if (t.fatalSig !== 0 || (t.pending & ~t.blocked) !== 0n) getSignal(this.k, t, this.hooks);
+    if (t.extra.fatalSig !== 0 || (t.pending & ~t.blocked) !== 0n) getSignal(this.k, t, this.hooks);
   }
 
   /**
@@ -695,16 +692,16 @@ export class Kernel {
   }
 
   private requeueDeferred(t: Task): void {
-    if (t.deferred.length === 0) return;
-    const items = t.deferred;
-    t.deferred = [];
+    if (t.extra.deferred.length === 0) return;
+    const items = t.extra.deferred;
+    extraOf(t).deferred = NONE;
     for (const i of items) this.k.schedule(i.kind, i.task, this.k.state.now, i.token, i.tag);
   }
 
   private clearBlock(t: Task): void {
     if (t.block?.kind === 'sigwait' && !t.block.signalfd) {
-      t.blocked = t.realBlocked;
-      t.realBlocked = 0n;
+      t.blocked = t.extra.realBlocked;
+      extraOf(t).realBlocked = 0n;
     }
     t.block = null;
     t.wakeToken++;
@@ -762,7 +759,7 @@ export class Kernel {
     }
     if (t.flags & TF_GROUP_EXIT) return; // doomed: no more user code runs (the kill is being delivered)
     if (t.runState === 'stopped') {
-      t.deferred = appendTo(t.deferred, item);
+      extraOf(t).deferred = appendTo(t.extra.deferred, item);
       return;
     }
     switch (item.kind) {
@@ -770,13 +767,13 @@ export class Kernel {
         if (item.token === t.wakeToken) this.runStep(t, false, startStep);
         return;
       case 'timer': {
-        const i = t.timers.indexOf(item.token);
+        const i = t.extra.timers.indexOf(item.token);
         if (i < 0) return;
         if (t.block?.kind !== 'idle') {
-          t.deferred = appendTo(t.deferred, item); // the event loop is busy or blocked in a syscall
+          extraOf(t).deferred = appendTo(t.extra.deferred, item); // the event loop is busy or blocked in a syscall
           return;
         }
-        t.timers.splice(i, 1);
+        t.extra.timers.splice(i, 1);
         this.runStep(t, false, (p, ctx) => {
           if (!p.onTimer) missingHook(p, 'onTimer');
           p.onTimer(ctx, item.tag ?? '', item.token);
@@ -1037,7 +1034,7 @@ class TaskContext implements ProgramContext<unknown> {
     this.beginBlock();
     // do_sigtimedwait(): the waited-for signals are unblocked while it sleeps; the old mask is
     // kept in real_blocked, so they still are not judged "ignored" when they arrive.
-    t.realBlocked = t.blocked;
+    extraOf(t).realBlocked = t.blocked;
     t.blocked = t.blocked & ~set;
     const until = timeout === null ? null : this.k.state.now + timeout;
     this.block(t, { kind: 'sigwait', set, until, signalfd: false });
@@ -1062,15 +1059,15 @@ class TaskContext implements ProgramContext<unknown> {
   setTimer(micros: Micros, tag: string): number {
     const t = this.live();
     const id = this.k.state.nextTimerId++;
-    t.timers = appendTo(t.timers, id);
+    extraOf(t).timers = appendTo(t.extra.timers, id);
     this.k.schedule('timer', t.id, this.k.state.now + Math.max(0, Math.round(micros)), id, tag);
     return id;
   }
 
   clearTimer(id: number): void {
     const t = this.live();
-    const i = t.timers.indexOf(id);
-    if (i >= 0) t.timers.splice(i, 1);
+    const i = t.extra.timers.indexOf(id);
+    if (i >= 0) t.extra.timers.splice(i, 1);
   }
 
   setsid(): number | Errno {
@@ -1290,7 +1287,19 @@ const OLD_FLAG_FIELDS = [
 /** Fields a task record had before they moved into Task.cred and Task.image. */
 const OLD_CRED_FIELDS = ['uid', 'euid', 'suid'] as const;
 const OLD_IMAGE_FIELDS = ['exe', 'argv', 'env'] as const;
+/** Fields a task record had before they moved into Task.extra. */
+const OLD_EXTRA_FIELDS = [
+  'realBlocked',
+  'pendingInfo',
+  'fatalSig',
+  'pdeathSignal',
+  'reportStop',
+  'threads',
+  'timers',
+  'deferred',
+] as const;
 const OLD_FIELDS: ReadonlySet<string> = new Set([
+  ...OLD_EXTRA_FIELDS,
   // Tasks kept their TaskRef until it became a value built on request (Core.ref).
   'ref',
   ...OLD_FLAG_FIELDS.map(([field]) => field),
@@ -1307,11 +1316,20 @@ const OLD_FIELDS: ReadonlySet<string> = new Set([
 function migrateTaskRecords(tasks: (Task | null)[]): void {
   for (let i = 0; i < tasks.length; i++) {
     const t = tasks[i];
+    if (!t) continue;
     if (
-      t &&
-      (typeof t.flags !== 'number' || t.cred === undefined || t.image === undefined || 'ref' in t)
+      typeof t.flags !== 'number' ||
+      t.cred === undefined ||
+      t.image === undefined ||
+      t.extra === undefined ||
+      'ref' in t
     )
       tasks[i] = presentShape(t);
+    // A copied snapshot has one copy of NO_EXTRA shared by every task that had it (or, from
+    // JSON, one per task): each becomes the shared frozen record again, so that a change goes
+    // through extraOf and stays the task's own.
+    const m = tasks[i]!;
+    if (m.extra !== NO_EXTRA && isDefaultExtra(m.extra)) m.extra = NO_EXTRA;
   }
 }
 
@@ -1333,6 +1351,11 @@ function presentShape(saved: Task): Task {
       argv: old.argv as readonly string[],
       env: old.env as Readonly<Record<string, string>>,
     };
+  if (saved.extra === undefined) {
+    const extra: Record<string, unknown> = {};
+    for (const field of OLD_EXTRA_FIELDS) extra[field] = old[field] ?? NO_EXTRA[field];
+    t.extra = extra;
+  }
   return t as unknown as Task;
 }
 

@@ -259,7 +259,7 @@ describe('fork and exec (kernel/fork.c, fs/exec.c)', () => {
       expect(childRow.sigPending).toBe(0n);
       expect(parentRow.sigPending).toBe(sigSetOf(SIGHUP));
       const rec = k.taskRecord(c.task)!;
-      expect([rec.pdeathSignal, rec.flags & (TF_SUBREAPER | TF_HAS_SUBREAPER)]).toEqual([
+      expect([rec.extra.pdeathSignal, rec.flags & (TF_SUBREAPER | TF_HAS_SUBREAPER)]).toEqual([
         0,
         TF_HAS_SUBREAPER,
       ]);

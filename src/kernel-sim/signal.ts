@@ -23,6 +23,8 @@ import {
   TF_REPORT_CONTINUED,
   TF_UNKILLABLE,
   appendTo,
+  extraOf,
+  NONE,
 } from './state.ts';
 import type { Disposition } from './state.ts';
 import {
@@ -90,7 +92,7 @@ export function checkKillPermission(sender: Task, target: Task, sig: number): Er
  * get a handler before it is unblocked); that is how blocking inits such as tini get SIGTERM.
  */
 export function sigIgnoredRule(k: Core, t: Task, sig: number, forced: boolean): RuleId | null {
-  if (sigIsMember(t.blocked, sig) || sigIsMember(t.realBlocked, sig)) return null;
+  if (sigIsMember(t.blocked, sig) || sigIsMember(t.extra.realBlocked, sig)) return null;
   const disp = t.sighand.disp[sig];
   if (isGlobalInit(k, t) && sigKernelOnly(sig)) return 'sig/global-init';
   if (t.flags & TF_UNKILLABLE && disp === DISP_DEFAULT && !(forced && sigKernelOnly(sig)))
@@ -129,10 +131,12 @@ export function sendSignal(k: Core, sig: number, t: Task, origin: SendOrigin): v
   const flushedCont = sigKernelStop(sig) && sigIsMember(t.pending, SIGCONT);
   if (sigKernelStop(sig)) {
     t.pending &= ~sigBit(SIGCONT);
-    t.pendingInfo = t.pendingInfo.filter((i) => i.sig !== SIGCONT);
+    if (t.extra.pendingInfo.length > 0)
+      extraOf(t).pendingInfo = t.extra.pendingInfo.filter((i) => i.sig !== SIGCONT);
   } else if (sig === SIGCONT) {
     t.pending &= ~STOP_SIGNALS;
-    t.pendingInfo = t.pendingInfo.filter((i) => !sigKernelStop(i.sig));
+    if (t.extra.pendingInfo.length > 0)
+      extraOf(t).pendingInfo = t.extra.pendingInfo.filter((i) => !sigKernelStop(i.sig));
     if (t.runState === 'stopped') continueTask(k, t);
   }
   const ignored = sigIgnoredRule(k, t, sig, forced);
@@ -146,7 +150,7 @@ export function sendSignal(k: Core, sig: number, t: Task, origin: SendOrigin): v
     origin.status === undefined
       ? { sig, pid: siPid, code: origin.code ?? (origin.priv ? 'SI_KERNEL' : 'SI_USER') }
       : { sig, pid: siPid, code: origin.code ?? 'SI_USER', status: origin.status };
-  t.pendingInfo = appendTo(t.pendingInfo, info);
+  extraOf(t).pendingInfo = appendTo(t.extra.pendingInfo, info);
   if (k.tracing)
     noteSignal(
       k,
@@ -157,7 +161,7 @@ export function sendSignal(k: Core, sig: number, t: Task, origin: SendOrigin): v
       'pending',
       flushedCont
         ? 'sig/stop-flushes-cont'
-        : sigIsMember(t.blocked, sig) || sigIsMember(t.realBlocked, sig)
+        : sigIsMember(t.blocked, sig) || sigIsMember(t.extra.realBlocked, sig)
           ? 'sig/blocked'
           : (origin.rule ??
             (forced && sigKernelOnly(sig) && !origin.priv ? 'sig/forced' : 'sig/sent')),
@@ -197,10 +201,10 @@ function completeSignal(k: Core, t: Task, sig: number): void {
     sig === SIGKILL ||
     (disp === DISP_DEFAULT &&
       defaultAction(sig) === 'terminate' &&
-      !sigIsMember(t.realBlocked, sig))
+      !sigIsMember(t.extra.realBlocked, sig))
   ) {
     t.flags |= TF_GROUP_EXIT;
-    t.fatalSig = sig;
+    extraOf(t).fatalSig = sig;
   }
   k.schedule('deliver', t.id, k.state.now);
 }
@@ -301,7 +305,8 @@ export function doSigaction(
   t.sighand = withDisposition(t.sighand, sig, disp, flags);
   if (disp === DISP_IGNORE || (disp === DISP_DEFAULT && sigKernelIgnore(sig))) {
     t.pending &= ~sigBit(sig);
-    t.pendingInfo = t.pendingInfo.filter((i) => i.sig !== sig);
+    if (t.extra.pendingInfo.length > 0)
+      extraOf(t).pendingInfo = t.extra.pendingInfo.filter((i) => i.sig !== sig);
   }
   if (k.tracing)
     k.emit({
@@ -396,12 +401,12 @@ function notifyParentCldstop(
 
 function continueTask(k: Core, t: Task): void {
   t.runState = t.flags & TF_BUSY ? 'running' : 'sleeping';
-  t.reportStop = 0;
+  if (t.extra.reportStop !== 0) extraOf(t).reportStop = 0;
   t.flags |= TF_REPORT_CONTINUED;
   if (k.tracing) k.emit({ seq: 0, t: 0, type: 'continue', task: k.ref(t), rule: 'sig/cont' });
   // Work that came in while stopped runs now.
-  const deferred = t.deferred;
-  t.deferred = [];
+  const deferred = t.extra.deferred;
+  if (deferred.length > 0) extraOf(t).deferred = NONE;
   for (const item of deferred) k.schedule(item.kind, item.task, k.state.now, item.token, item.tag);
   k.schedule('deliver', t.id, k.state.now);
   notifyParentCldstop(k, t, 'CLD_CONTINUED', SIGCONT);
@@ -409,7 +414,7 @@ function continueTask(k: Core, t: Task): void {
 
 function doSignalStop(k: Core, t: Task, sig: number): void {
   t.runState = 'stopped';
-  t.reportStop = sig;
+  extraOf(t).reportStop = sig;
   t.flags &= ~TF_REPORT_CONTINUED;
   if (k.tracing) k.emit({ seq: 0, t: 0, type: 'stop', task: k.ref(t), sig, rule: 'sig/stop' });
   notifyParentCldstop(k, t, 'CLD_STOPPED', sig);
@@ -419,10 +424,10 @@ function doSignalStop(k: Core, t: Task, sig: number): void {
 
 /** Removes `sig` from the pending set and returns its (first) siginfo. */
 export function dequeueSignal(t: Task, sig: number): SigInfo {
-  const i = t.pendingInfo.findIndex((p) => p.sig === sig);
+  const i = t.extra.pendingInfo.findIndex((p) => p.sig === sig);
   const info =
-    i >= 0 ? t.pendingInfo.splice(i, 1)[0]! : { sig, pid: 0, code: 'SI_KERNEL' as const };
-  if (!t.pendingInfo.some((p) => p.sig === sig)) t.pending &= ~sigBit(sig);
+    i >= 0 ? t.extra.pendingInfo.splice(i, 1)[0]! : { sig, pid: 0, code: 'SI_KERNEL' as const };
+  if (!t.extra.pendingInfo.some((p) => p.sig === sig)) t.pending &= ~sigBit(sig);
   return info;
 }
 
@@ -442,8 +447,8 @@ export interface DeliveryHooks {
 export function getSignal(k: Core, t: Task, hooks: DeliveryHooks): void {
   for (;;) {
     if (t.exiting || !k.task(t.id)) return;
-    if (t.fatalSig !== 0) {
-      const fatal = t.fatalSig;
+    if (t.extra.fatalSig !== 0) {
+      const fatal = t.extra.fatalSig;
       const rule: RuleId = fatal === SIGKILL ? 'sig/kill' : 'sig/terminate';
       dequeueSignal(t, fatal);
       if (k.tracing) k.traceDeliver(t, fatal, 'terminate', rule);

@@ -153,6 +153,69 @@ export const TF_REPORT_CONTINUED = 32;
 /** A CPU-bound loop: shown as R and never idle. */
 export const TF_BUSY = 64;
 
+/**
+ * The parts of a task few tasks ever use, in a record of their own: a task that uses none of
+ * them points at the shared, frozen NO_EXTRA, and gets a record of its own on the first change
+ * (extraOf). Eight fields fewer in every task record, which a zombie keeps until it is reaped
+ * (ARCHITECTURE.md, Performance). A record belongs to one task only: fork starts the child at
+ * NO_EXTRA (no threads, timers, queued siginfo or parent-death signal are inherited).
+ */
+export interface TaskExtra {
+  /** The mask saved by sigtimedwait() while it runs with a temporary one (kernel real_blocked). */
+  realBlocked: SigSet;
+  /** Queued siginfo, in order (standard signals at most once each). */
+  pendingInfo: SigInfo[];
+  /** The signal that doomed the process (sig_fatal in complete_signal), 0 if none. */
+  fatalSig: number;
+  pdeathSignal: number;
+  /** A stop not yet reported to a waiting parent (WUNTRACED); the continue is TF_REPORT_CONTINUED. */
+  reportStop: number;
+  /** Extra threads: their struct pid ids (each holds a PID number at every level). */
+  threads: TaskId[];
+  /** Active program timers (ids). */
+  timers: number[];
+  /** Work that arrived while the task was stopped, run again after SIGCONT. */
+  deferred: QueueItem[];
+}
+
+export const NO_EXTRA: Readonly<TaskExtra> = Object.freeze({
+  realBlocked: 0n,
+  pendingInfo: NONE,
+  fatalSig: 0,
+  pdeathSignal: 0,
+  reportStop: 0,
+  threads: NONE,
+  timers: NONE,
+  deferred: NONE,
+});
+
+/** The task's own TaskExtra, made (from the defaults) on first use: call it to change one. */
+export function extraOf(t: Task): TaskExtra {
+  if (t.extra === NO_EXTRA)
+    t.extra = {
+      realBlocked: 0n,
+      pendingInfo: NONE,
+      fatalSig: 0,
+      pdeathSignal: 0,
+      reportStop: 0,
+      threads: NONE,
+      timers: NONE,
+      deferred: NONE,
+    };
+  return t.extra as TaskExtra;
+}
+
+/** Whether a TaskExtra holds only the defaults (what restore turns back into NO_EXTRA). */
+export const isDefaultExtra = (x: Readonly<TaskExtra>): boolean =>
+  x.realBlocked === 0n &&
+  x.pendingInfo.length === 0 &&
+  x.fatalSig === 0 &&
+  x.pdeathSignal === 0 &&
+  x.reportStop === 0 &&
+  x.threads.length === 0 &&
+  x.timers.length === 0 &&
+  x.deferred.length === 0;
+
 export interface Task {
   readonly id: TaskId;
   /** task_active_pid_ns(). */
@@ -185,11 +248,7 @@ export interface Task {
   exitSignal: number;
   sighand: SigHand;
   blocked: SigSet;
-  /** The mask saved by sigtimedwait() while it runs with a temporary one (kernel real_blocked). */
-  realBlocked: SigSet;
   pending: SigSet;
-  /** Queued siginfo, in order (standard signals at most once each). */
-  pendingInfo: SigInfo[];
   /**
    * Flag bits (TF_*): is/has child subreaper, SIGNAL_UNKILLABLE, SIGNAL_GROUP_EXIT, did_exec,
    * a continue to report, a CPU-bound loop. One number instead of seven booleans: a zombie
@@ -197,13 +256,8 @@ export interface Task {
    * Performance).
    */
   flags: number;
-  /** The signal that doomed the process (sig_fatal in complete_signal), 0 if none. */
-  fatalSig: number;
-  pdeathSignal: number;
-  /** A stop not yet reported to a waiting parent (WUNTRACED); the continue is TF_REPORT_CONTINUED. */
-  reportStop: number;
-  /** Extra threads: their struct pid ids (each holds a PID number at every level). */
-  threads: TaskId[];
+  /** What few tasks use (threads, timers, queued siginfo, ...): see TaskExtra. */
+  extra: Readonly<TaskExtra>;
   cgroup: CgroupId;
   /** The program model that runs in this task and its private state (plain data). */
   program: string;
@@ -211,10 +265,6 @@ export interface Task {
   block: Block | null;
   /** Bumped whenever the task blocks or wakes, so stale queued wake-ups are ignored. */
   wakeToken: number;
-  /** Active program timers (ids). */
-  timers: number[];
-  /** Work that arrived while the task was stopped, run again after SIGCONT. */
-  deferred: QueueItem[];
   startTime: Micros;
   /** File descriptor table: index = fd, value = open file id, or -1 when closed. */
   fds: number[];

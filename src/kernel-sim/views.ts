@@ -125,7 +125,7 @@ export function procEntry(k: Core, t: Task, ns: NsId): ProcEntry | undefined {
     comm: t.comm,
     argv: t.image.argv,
     uid: t.cred.uid,
-    threads: 1 + t.threads.length,
+    threads: 1 + t.extra.threads.length,
     startTime: t.startTime,
     nspid: nsColumn(k, t, t.id, k.ns(ns).level),
     sessionLeader: t.session === t.id,
@@ -168,7 +168,7 @@ export function procStatusText(k: Core, t: Task, ns: NsId): string {
     `NSpgid:\t${nsColumn(k, t, t.pgrp, level).join('\t')}`,
     `NSsid:\t${nsColumn(k, t, t.session, level).join('\t')}`,
     `Threads:\t${e.threads}`,
-    `SigQ:\t${t.pendingInfo.length}/63448`,
+    `SigQ:\t${t.extra.pendingInfo.length}/63448`,
     'SigPnd:\t0000000000000000',
     `ShdPnd:\t${sigSetHex(t.pending)}`,
     `SigBlk:\t${sigSetHex(t.blocked)}`,
@@ -212,7 +212,7 @@ export function processTable(k: Core): ProcessRow[] {
       state: procState(t),
       comm: t.comm,
       argv: t.image.argv,
-      threads: 1 + t.threads.length,
+      threads: 1 + t.extra.threads.length,
     });
   }
   return out;

@@ -6,7 +6,7 @@
 import type { Core } from './core.ts';
 import type { Errno, TaskId } from './types.ts';
 import type { Task } from './state.ts';
-import { NO_TASK, TF_REPORT_CONTINUED } from './state.ts';
+import { NO_TASK, TF_REPORT_CONTINUED, extraOf } from './state.ts';
 import { findPidNs, taskPidNr } from './pidns.ts';
 import { releaseTask } from './exit.ts';
 import { WCONTINUED, WNOHANG, WNOWAIT, WUNTRACED } from './programs/abi.ts';
@@ -73,9 +73,9 @@ export function doWait(
         if ((options & WNOWAIT) === 0) releaseTask(k, c, caller, 'wait/reap');
         return { pid: nr, status };
       }
-      if (options & WUNTRACED && c.runState === 'stopped' && c.reportStop !== 0) {
-        const status = stoppedStatus(c.reportStop);
-        if ((options & WNOWAIT) === 0) c.reportStop = 0;
+      if (options & WUNTRACED && c.runState === 'stopped' && c.extra.reportStop !== 0) {
+        const status = stoppedStatus(c.extra.reportStop);
+        if ((options & WNOWAIT) === 0) extraOf(c).reportStop = 0;
         return { pid: nr, status };
       }
       if (options & WCONTINUED && c.flags & TF_REPORT_CONTINUED) {
