@@ -9,6 +9,7 @@ import type { Core } from './core.ts';
 import type { CgroupId } from './types.ts';
 import { asCgroupId } from './types.ts';
 import type { Cgroup, Task } from './state.ts';
+import { withInherited } from './state.ts';
 
 export function createCgroup(
   k: Core,
@@ -83,7 +84,7 @@ export function moveToCgroup(k: Core, taskCount: number, from: CgroupId, to: Cgr
  * skipped without an error (cgroup_migrate_add_task ignores PF_EXITING).
  */
 export function attachProcess(k: Core, t: Task, to: CgroupId): void {
-  if (t.cgroup === to || t.exiting) return;
-  moveToCgroup(k, 1 + t.extra.threads.length, t.cgroup, to);
-  t.cgroup = to;
+  if (t.inherited.cgroup === to || t.exiting) return;
+  moveToCgroup(k, 1 + t.extra.threads.length, t.inherited.cgroup, to);
+  withInherited(t, { cgroup: to });
 }

@@ -114,7 +114,7 @@ describe('cgroup.procs and the pids limit', () => {
     expect(read(k, p.task, `${CG}/outer/pids.events.local`)).toBe('max 1\n');
     expect(read(k, p.task, `${CG}/outer/inner/pids.events`)).toBe('max 0\n');
     expect(read(k, p.task, `${CG}/outer/inner/pids.events.local`)).toBe('max 0\n');
-    expect(k.cgroupInfo(k.taskRecord(p.task)!.cgroup)).toMatchObject({ forkFail: 1 });
+    expect(k.cgroupInfo(k.taskRecord(p.task)!.inherited.cgroup)).toMatchObject({ forkFail: 1 });
   });
 
   it('no internal processes: a cgroup that enables pids for its children cannot take processes', () => {

@@ -130,7 +130,7 @@ export function cgroupReaddir(k: Core, p: string): string[] | Errno {
 
 /** Whether any live (not yet exited) process is in the cgroup (cgroup_is_populated, per level). */
 function hasLiveTasks(k: Core, cg: Cgroup): boolean {
-  for (const t of k.tasks()) if (t.cgroup === cg.id && !t.exiting) return true;
+  for (const t of k.tasks()) if (t.inherited.cgroup === cg.id && !t.exiting) return true;
   return false;
 }
 
@@ -162,7 +162,7 @@ export function cgroupRead(k: Core, t: Task, p: string): string | Errno {
     case 'cgroup.procs': {
       let out = '';
       for (const x of k.tasks())
-        if (x.cgroup === cg.id && !x.exiting) out += `${taskPidNr(k, x, t.ns)}\n`;
+        if (x.inherited.cgroup === cg.id && !x.exiting) out += `${taskPidNr(k, x, t.ns)}\n`;
       return out;
     }
     case 'pids.max':

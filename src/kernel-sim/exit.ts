@@ -31,7 +31,7 @@ import { disassociateCtty, forgetTtyWaiter } from './tty.ts';
 export function exitThreads(k: Core, t: Task): void {
   if (t.extra.threads.length === 0) return;
   for (const id of t.extra.threads) putPid(k, id);
-  unchargePids(k, t.cgroup, t.extra.threads.length);
+  unchargePids(k, t.inherited.cgroup, t.extra.threads.length);
   extraOf(t).threads = NONE;
 }
 
@@ -63,7 +63,8 @@ export function doExit(k: Core, t: Task, status: number, rule: RuleId): void {
   if (t.fds.length > 0) closeAllFds(k, t);
   if (k.tracing) k.traceExit(t, status, rule);
   // A session leader that owns a terminal hangs it up (do_exit -> disassociate_ctty).
-  const tty = t.ctty !== 0 && t.session === t.id ? k.state.ttys.get(t.ctty) : undefined;
+  const tty =
+    t.inherited.ctty !== 0 && t.session === t.id ? k.state.ttys.get(t.inherited.ctty) : undefined;
   if (tty && tty.session === t.session) disassociateCtty(k, tty);
   if (t.id === k.state.hostInit) {
     k.state.panicked = true;
@@ -238,7 +239,7 @@ export function releaseTask(k: Core, t: Task, by: Task | null, rule: RuleId): vo
   const parent = k.task(t.parent);
   if (parent) removeChild(k, parent, t);
   leaveGroup(k, t);
-  unchargePids(k, t.cgroup, 1);
+  unchargePids(k, t.inherited.cgroup, 1);
   k.state.tasks[t.id] = null;
   const ns = k.ns(t.ns);
   if (ns.childReaper === t.id) ns.childReaper = NO_TASK;

@@ -122,12 +122,12 @@ export function doDup2(k: Core, t: Task, oldfd: number, newfd: number): number |
 
 /** open(): /dev/null, /dev/tty (the controlling terminal), /proc files, regular files. */
 export function doOpen(k: Core, t: Task, path: string, mode: 'r' | 'w' | 'a'): number | Errno {
-  const p = normalizePath(t.cwd, path);
+  const p = normalizePath(t.inherited.cwd, path);
   let file: OpenFile;
   if (p === '/dev/null' || p === '/dev/zero') file = newFile(k, { kind: 'null', mode });
   else if (p === '/dev/tty') {
-    if (t.ctty === 0) return 'ENXIO' as Errno;
-    file = newFile(k, { kind: 'tty', mode: 'rw', tty: t.ctty });
+    if (t.inherited.ctty === 0) return 'ENXIO' as Errno;
+    file = newFile(k, { kind: 'tty', mode: 'rw', tty: t.inherited.ctty });
   } else if (p.startsWith('/dev/pts/')) {
     const tty = [...k.state.ttys.values()].find((x) => `/dev/${x.name}` === p);
     if (!tty) return 'ENOENT';

@@ -73,12 +73,13 @@ describe('task flags', () => {
     for (const t of old.state.tasks) {
       if (!t) continue;
       for (const [field, bit] of OLD_FIELDS) t[field] = ((t.flags as number) & bit) !== 0;
-      Object.assign(t, t.cred, t.image, t.extra);
+      Object.assign(t, t.cred, t.image, t.extra, t.inherited);
       t.ref = { id: t.id, ns: t.ns, nums: k.taskRef(t.id as TaskId)!.nums, comm: t.comm };
       delete t.flags;
       delete t.cred;
       delete t.image;
       delete t.extra;
+      delete t.inherited;
     }
     expect(old.state.tasks[user.task]).toMatchObject({ uid: 1000, euid: 1000, argv: ['puppet'] });
     expect(old.state.tasks[below.task]).toMatchObject({
@@ -94,7 +95,19 @@ describe('task flags', () => {
       const rec = restored.taskRecord(id)!;
       expect(rec.flags).toBe(k.taskRecord(id)!.flags);
       for (const [field] of OLD_FIELDS) expect(rec).not.toHaveProperty(field);
-      for (const field of ['uid', 'euid', 'suid', 'exe', 'argv', 'env', 'ref', 'threads', 'timers'])
+      for (const field of [
+        'uid',
+        'euid',
+        'suid',
+        'exe',
+        'argv',
+        'env',
+        'ref',
+        'threads',
+        'timers',
+        'cwd',
+        'ctty',
+      ])
         expect(rec).not.toHaveProperty(field);
       expect(rec.cred).toEqual(k.taskRecord(id)!.cred);
       expect(rec.image).toEqual(k.taskRecord(id)!.image);

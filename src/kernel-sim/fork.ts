@@ -20,6 +20,7 @@ import {
   appendTo,
   extraOf,
   NO_EXTRA,
+  withInherited,
 } from './state.ts';
 import {
   allocPid,
@@ -54,7 +55,7 @@ const failRule = (errno: Errno, cgroup: boolean): RuleId =>
  * ancestor is a subreaper. The first process of a namespace becomes its init.
  */
 export function copyProcess(k: Core, parent: Task, program: string, pstate: unknown): Task | Errno {
-  const nsId = parent.nsForChildren;
+  const nsId = parent.inherited.nsForChildren;
   const id = asTaskId(k.state.nextTaskId++);
   const alloc = allocPid(k, nsId, id, NO_TASK);
   if (typeof alloc !== 'number') {
@@ -70,7 +71,7 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
       });
     return alloc.errno;
   }
-  if (!chargePids(k, parent.cgroup, 1)) {
+  if (!chargePids(k, parent.inherited.cgroup, 1)) {
     putPid(k, id);
     if (k.tracing)
       k.emit({
@@ -89,7 +90,6 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
   const child: Task = {
     id,
     ns: nsId,
-    nsForChildren: parent.nsForChildren,
     parent: parent.id,
     firstChild: NO_TASK,
     lastChild: NO_TASK,
@@ -113,16 +113,13 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
       (parent.flags & (TF_SUBREAPER | TF_HAS_SUBREAPER) ? TF_HAS_SUBREAPER : 0) |
       (isInit ? TF_UNKILLABLE : 0),
     extra: NO_EXTRA,
-    cgroup: parent.cgroup,
+    inherited: parent.inherited,
     program,
     pstate,
     block: null,
     wakeToken: 0,
     startTime: k.state.now,
     fds: copyFds(k, parent.fds),
-    cwd: parent.cwd,
-    procNs: parent.procNs,
-    ctty: parent.ctty,
   };
   if (isInit) ns.childReaper = id;
   getPid(k, child.pgrp);
@@ -151,7 +148,7 @@ export function copyProcess(k: Core, parent: Task, program: string, pstate: unkn
  * charge. Not allowed once unshare(CLONE_NEWPID) has pointed children elsewhere (EINVAL).
  */
 export function spawnThreads(k: Core, t: Task, count: number): 0 | Errno {
-  if (t.nsForChildren !== t.ns) return 'EINVAL';
+  if (t.inherited.nsForChildren !== t.ns) return 'EINVAL';
   let made = 0;
   let result: 0 | Errno = 0;
   for (; made < count; made++) {
@@ -161,7 +158,7 @@ export function spawnThreads(k: Core, t: Task, count: number): 0 | Errno {
       result = alloc.errno;
       break;
     }
-    if (!chargePids(k, t.cgroup, 1)) {
+    if (!chargePids(k, t.inherited.cgroup, 1)) {
       putPid(k, id);
       result = 'EAGAIN';
       break;
@@ -248,10 +245,10 @@ export function unsharePid(k: Core, t: Task): 0 | Errno {
       });
     return errno;
   };
-  if (t.nsForChildren !== t.ns) return refuse('EINVAL');
+  if (t.inherited.nsForChildren !== t.ns) return refuse('EINVAL');
   const ns = createPidNamespace(k, t.ns, `pidns:${k.state.nextNsId}`);
   if (ns === 'ENOSPC') return refuse('ENOSPC');
-  t.nsForChildren = ns.id;
+  withInherited(t, { nsForChildren: ns.id });
   if (k.tracing)
     k.emit({
       seq: 0,
@@ -273,7 +270,7 @@ export function setnsPid(k: Core, t: Task, pid: number): 0 | Errno {
   const target = findTaskByPid(k, pid, t.ns);
   if (!target) return 'ESRCH';
   if (!nsIsSameOrDescendant(k, target.ns, t.ns)) return 'EINVAL';
-  t.nsForChildren = target.ns;
+  withInherited(t, { nsForChildren: target.ns });
   if (k.tracing)
     k.emit({ seq: 0, t: 0, type: 'ns-setns', ns: target.ns, by: k.ref(t), rule: 'setns/pidns' });
   return 0;

@@ -106,7 +106,7 @@ interface ProcNode {
 
 /** /proc as seen by `t` (its procNs): /proc/PID/{status,cmdline,stat,comm}, self, sys/kernel. */
 function procLookup(k: Core, t: Task, rel: string): ProcNode | undefined {
-  const ns = t.procNs;
+  const ns = t.inherited.procNs;
   const view = createProcView(k, ns);
   const parts = rel.split('/').filter(Boolean);
   if (parts.length === 0) return { type: 'dir' };
@@ -136,7 +136,8 @@ function procLookup(k: Core, t: Task, rel: string): ProcNode | undefined {
   if (file === 'cmdline') return { type: 'file', content: view.cmdline(pid) ?? '' };
   if (file === 'comm') return { type: 'file', content: `${target.comm}\n` };
   // proc_cgroup_show(): "0::PATH" on a cgroup2-only host (no cgroup namespaces in the model).
-  if (file === 'cgroup') return { type: 'file', content: `0::${cgroupPath(k, target.cgroup)}\n` };
+  if (file === 'cgroup')
+    return { type: 'file', content: `0::${cgroupPath(k, target.inherited.cgroup)}\n` };
   if (file === 'environ')
     return {
       type: 'file',
@@ -147,14 +148,14 @@ function procLookup(k: Core, t: Task, rel: string): ProcNode | undefined {
   if (file === 'ns') return { type: 'dir' };
   if (file === 'ns/pid') return { type: 'link', target: `pid:[${4026531836 + target.ns - 1}]` };
   if (file === 'ns/pid_for_children')
-    return { type: 'link', target: `pid:[${4026531836 + target.nsForChildren - 1}]` };
+    return { type: 'link', target: `pid:[${4026531836 + target.inherited.nsForChildren - 1}]` };
   return undefined;
 }
 
 function procReaddir(k: Core, t: Task, rel: string): string[] | undefined {
   const parts = rel.split('/').filter(Boolean);
   if (parts.length === 0) {
-    const pids = createProcView(k, t.procNs)
+    const pids = createProcView(k, t.inherited.procNs)
       .list()
       .map((e) => String(e.pid));
     return [...pids, 'self', 'sys', 'thread-self'];
@@ -183,7 +184,7 @@ const modeString = (type: FileStat['type'], mode: number): string => {
 };
 
 export function statPath(k: Core, t: Task, path: string): FileStat | Errno {
-  const p = normalizePath(t.cwd, path);
+  const p = normalizePath(t.inherited.cwd, path);
   if (isProc(p)) {
     const n = procLookup(k, t, p.slice(5));
     if (!n) return 'ENOENT';
@@ -202,7 +203,7 @@ export function statPath(k: Core, t: Task, path: string): FileStat | Errno {
 }
 
 export function readdirPath(k: Core, t: Task, path: string): string[] | Errno {
-  const p = normalizePath(t.cwd, path);
+  const p = normalizePath(t.inherited.cwd, path);
   if (p === '/') {
     const names = new Set<string>(['proc']);
     for (const key of k.state.fs.keys())
@@ -221,7 +222,7 @@ export function readdirPath(k: Core, t: Task, path: string): string[] | Errno {
 }
 
 export function readPath(k: Core, t: Task, path: string): string | Errno {
-  const p = normalizePath(t.cwd, path);
+  const p = normalizePath(t.inherited.cwd, path);
   if (isProc(p)) {
     const n = procLookup(k, t, p.slice(5));
     if (!n) return 'ENOENT';
@@ -250,7 +251,7 @@ export function writePath(
   text: string,
   append: boolean,
 ): number | Errno {
-  const p = normalizePath(t.cwd, path);
+  const p = normalizePath(t.inherited.cwd, path);
   if (p === '/proc/sys/kernel/pid_max') {
     const n = Number(text.trim());
     if (!Number.isInteger(n) || n < 301 || n > 4194304) return 'EINVAL';
@@ -284,11 +285,11 @@ export function whichPath(k: Core, t: Task, name: string): string | Errno {
   if (name.includes('/')) {
     const s = statPath(k, t, name);
     if (typeof s === 'string') return s;
-    return s.type === 'dir' ? 'EACCES' : normalizePath(t.cwd, name);
+    return s.type === 'dir' ? 'EACCES' : normalizePath(t.inherited.cwd, name);
   }
   let err: Errno = 'ENOENT';
   for (const dir of (t.image.env.PATH ?? DEFAULT_PATH).split(':')) {
-    const candidate = normalizePath(t.cwd, `${dir || '.'}/${name}`);
+    const candidate = normalizePath(t.inherited.cwd, `${dir || '.'}/${name}`);
     const node = k.state.fs.get(candidate);
     if (!node) continue;
     if (node.type === 'exec' || (node.type === 'file' && node.mode & 0o111)) return candidate;
@@ -305,7 +306,7 @@ export function resolveExec(
 ):
   | { readonly path: string; readonly program: string; readonly interpreter?: readonly string[] }
   | Errno {
-  const p = normalizePath(t.cwd, path);
+  const p = normalizePath(t.inherited.cwd, path);
   const node = k.state.fs.get(p);
   if (!node) return 'ENOENT';
   if (node.type === 'exec') return { path: p, program: node.program };
@@ -319,14 +320,14 @@ export function resolveExec(
   return { path: p, program: target.program, interpreter: [interp, ...args] };
 }
 
-export const procNsOf = (t: Task): NsId => t.procNs;
+export const procNsOf = (t: Task): NsId => t.inherited.procNs;
 
 const children = (k: Core, dir: string): string[] =>
   [...k.state.fs.keys()].filter((p) => p !== dir && parentOf(p) === dir);
 
 /** mkdir(2): EEXIST if the path exists, ENOENT/ENOTDIR for a missing or non-directory parent. */
 export function mkdirPath(k: Core, t: Task, path: string, mode: number): 0 | Errno {
-  const p = normalizePath(t.cwd, path);
+  const p = normalizePath(t.inherited.cwd, path);
   if (isCgroupPath(p) && p !== CGROUP_MOUNT) return cgroupMkdir(k, p);
   if (p === '/' || isProc(p) || k.state.fs.has(p)) return 'EEXIST';
   const dir = k.state.fs.get(parentOf(p));
@@ -338,7 +339,7 @@ export function mkdirPath(k: Core, t: Task, path: string, mode: number): 0 | Err
 
 /** unlink(2): removes a file (EISDIR for a directory; /proc is read-only: EACCES). */
 export function unlinkPath(k: Core, t: Task, path: string): 0 | Errno {
-  const p = normalizePath(t.cwd, path);
+  const p = normalizePath(t.inherited.cwd, path);
   if (isProc(p)) return 'EACCES';
   if (isCgroupPath(p)) {
     const st = cgroupStat(k, p);
@@ -353,7 +354,7 @@ export function unlinkPath(k: Core, t: Task, path: string): 0 | Errno {
 
 /** rmdir(2): removes an empty directory (ENOTEMPTY, ENOTDIR, EBUSY-like EACCES for / and /proc). */
 export function rmdirPath(k: Core, t: Task, path: string): 0 | Errno {
-  const p = normalizePath(t.cwd, path);
+  const p = normalizePath(t.inherited.cwd, path);
   if (p === '/' || isProc(p)) return 'EACCES';
   if (isCgroupPath(p)) return cgroupRmdir(k, p);
   const node = k.state.fs.get(p);
@@ -366,7 +367,7 @@ export function rmdirPath(k: Core, t: Task, path: string): 0 | Errno {
 
 /** chmod(2): the permission bits of a file or directory. */
 export function chmodPath(k: Core, t: Task, path: string, mode: number): 0 | Errno {
-  const p = normalizePath(t.cwd, path);
+  const p = normalizePath(t.inherited.cwd, path);
   if (isProc(p)) return 'EACCES';
   if (isCgroupPath(p)) {
     const st = cgroupStat(k, p);

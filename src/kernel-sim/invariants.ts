@@ -57,7 +57,10 @@ export function checkInvariants(k: Core): string[] {
       addUser(th);
       if (k.entry(th)?.owner !== t.id) bad.push(`thread ${th} of ${t.id} has the wrong owner`);
     }
-    charged.set(t.cgroup, (charged.get(t.cgroup) ?? 0) + 1 + t.extra.threads.length);
+    charged.set(
+      t.inherited.cgroup,
+      (charged.get(t.inherited.cgroup) ?? 0) + 1 + t.extra.threads.length,
+    );
     if (!(k.entry(t.pgrp) !== undefined))
       bad.push(`task ${t.id}: process group ${t.pgrp} has no struct pid`);
     if (!(k.entry(t.session) !== undefined))

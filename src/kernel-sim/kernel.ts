@@ -37,6 +37,7 @@ import {
   NO_EXTRA,
   isDefaultExtra,
   NONE,
+  withInherited,
 } from './state.ts';
 import type { TraceEvent } from './trace.ts';
 import type {
@@ -260,7 +261,6 @@ export class Kernel {
     const init: Task = {
       id,
       ns: root.id,
-      nsForChildren: root.id,
       parent: NO_TASK,
       firstChild: NO_TASK,
       lastChild: NO_TASK,
@@ -284,16 +284,19 @@ export class Kernel {
       pending: 0n,
       flags: TF_UNKILLABLE | TF_DID_EXEC,
       extra: NO_EXTRA,
-      cgroup: k.state.rootCgroup,
+      inherited: {
+        nsForChildren: root.id,
+        procNs: root.id,
+        cwd: '/',
+        ctty: 0,
+        cgroup: k.state.rootCgroup,
+      },
       program: 'init',
       pstate: null,
       block: null,
       wakeToken: 0,
       startTime: 0,
       fds: [],
-      cwd: '/',
-      procNs: root.id,
-      ctty: 0,
     };
     // As its own process group and session.
     getPid(k, id);
@@ -430,7 +433,7 @@ export class Kernel {
     const file = newFile(this.k, { kind: 'tty', mode: 'rw', tty: t.id });
     for (const fd of [0, 1, 2]) installFd(this.k, child, fd, file);
     setControllingTty(this.k, child, t);
-    child.cwd = '/root';
+    withInherited(child, { cwd: '/root' });
     child.image = {
       ...child.image,
       env: {
@@ -544,8 +547,8 @@ export class Kernel {
   /** Moves a process (with its threads) into a cgroup; never refused, as in Linux. */
   moveToCgroup(task: TaskId, cg: CgroupId): void {
     const t = this.k.mustTask(task);
-    moveToCgroup(this.k, 1 + t.extra.threads.length, t.cgroup, cg);
-    t.cgroup = cg;
+    moveToCgroup(this.k, 1 + t.extra.threads.length, t.inherited.cgroup, cg);
+    withInherited(t, { cgroup: cg });
   }
 
   // ------------------------------------------------------------------ time
@@ -921,7 +924,7 @@ class TaskContext implements ProgramContext<unknown> {
     return this.t.comm;
   }
   get proc(): ProcView {
-    return createProcView(this.k, this.t.procNs);
+    return createProcView(this.k, this.t.inherited.procNs);
   }
 
   getpid(): number {
@@ -1134,14 +1137,14 @@ class TaskContext implements ProgramContext<unknown> {
     return this.t.image.env;
   }
   getcwd(): string {
-    return this.t.cwd;
+    return this.t.inherited.cwd;
   }
   chdir(path: string): 0 | Errno {
     const t = this.live();
     const st = statPath(this.k, t, path);
     if (typeof st === 'string') return st;
     if (st.type !== 'dir') return 'ENOTDIR';
-    t.cwd = normalizePath(t.cwd, path);
+    withInherited(t, { cwd: normalizePath(t.inherited.cwd, path) });
     return 0;
   }
   which(name: string): string | Errno {
@@ -1218,7 +1221,7 @@ class TaskContext implements ProgramContext<unknown> {
       stat: (path) => statPath(k, t, path),
       readdir: (path) => readdirPath(k, t, path),
       readFile: (path) => readPath(k, t, path),
-      resolve: (path) => normalizePath(t.cwd, path),
+      resolve: (path) => normalizePath(t.inherited.cwd, path),
     };
   }
   mkdir(path: string, mode = 0o755): 0 | Errno {
@@ -1234,14 +1237,14 @@ class TaskContext implements ProgramContext<unknown> {
     return chmodPath(this.k, this.live(), path, mode);
   }
   mountProc(): 0 | Errno {
-    this.live().procNs = this.t.ns;
+    withInherited(this.live(), { procNs: this.t.ns });
     return 0;
   }
   setnsMount(pid: number): 0 | Errno {
     const t = this.live();
     const target = findTaskByPid(this.k, pid, t.ns);
     if (!target) return 'ESRCH';
-    t.procNs = target.procNs;
+    withInherited(t, { procNs: target.inherited.procNs });
     return 0;
   }
 
@@ -1298,8 +1301,11 @@ const OLD_EXTRA_FIELDS = [
   'timers',
   'deferred',
 ] as const;
+/** Fields a task record had before they moved into Task.inherited. */
+const OLD_INHERITED_FIELDS = ['nsForChildren', 'procNs', 'cwd', 'ctty', 'cgroup'] as const;
 const OLD_FIELDS: ReadonlySet<string> = new Set([
   ...OLD_EXTRA_FIELDS,
+  ...OLD_INHERITED_FIELDS,
   // Tasks kept their TaskRef until it became a value built on request (Core.ref).
   'ref',
   ...OLD_FLAG_FIELDS.map(([field]) => field),
@@ -1322,6 +1328,7 @@ function migrateTaskRecords(tasks: (Task | null)[]): void {
       t.cred === undefined ||
       t.image === undefined ||
       t.extra === undefined ||
+      t.inherited === undefined ||
       'ref' in t
     )
       tasks[i] = presentShape(t);
@@ -1350,6 +1357,14 @@ function presentShape(saved: Task): Task {
       exe: old.exe as string,
       argv: old.argv as readonly string[],
       env: old.env as Readonly<Record<string, string>>,
+    };
+  if (saved.inherited === undefined)
+    t.inherited = {
+      nsForChildren: old.nsForChildren,
+      procNs: old.procNs,
+      cwd: old.cwd,
+      ctty: old.ctty,
+      cgroup: old.cgroup,
     };
   if (saved.extra === undefined) {
     const extra: Record<string, unknown> = {};

@@ -6,7 +6,7 @@
 import type { Core } from './core.ts';
 import type { Errno, TaskId } from './types.ts';
 import type { Task } from './state.ts';
-import { NO_TASK, TF_DID_EXEC } from './state.ts';
+import { NO_TASK, TF_DID_EXEC, withInherited } from './state.ts';
 import { findPidNs, findTaskByPid, getPid, putPid, taskPidNr } from './pidns.ts';
 import { killPgrp } from './signal.ts';
 import { SIGCONT, SIGHUP } from './signals.ts';
@@ -58,7 +58,7 @@ export function setsid(k: Core, t: Task): number | Errno {
   if (!taken) {
     changePgrp(k, t, t.id);
     changeSession(k, t, t.id);
-    t.ctty = 0; // a new session has no controlling terminal
+    withInherited(t, { ctty: 0 }); // a new session has no controlling terminal
   }
   if (k.tracing)
     k.emit({

@@ -9,7 +9,7 @@
 import type { Core } from './core.ts';
 import type { Errno, TaskId } from './types.ts';
 import type { Task, Tty } from './state.ts';
-import { DISP_IGNORE, NO_TASK } from './state.ts';
+import { DISP_IGNORE, NO_TASK, withInherited } from './state.ts';
 import { findPidNs, pidNrNs } from './pidns.ts';
 import { killPgrp } from './signal.ts';
 import {
@@ -141,7 +141,7 @@ export function ttyInput(k: Core, tty: Tty, data: string): void {
  */
 function ttyCheckChange(k: Core, t: Task, tty: Tty, sig: number): 'EIO' | 'EINTR' | null {
   if (
-    t.ctty !== tty.id ||
+    t.inherited.ctty !== tty.id ||
     tty.session !== t.session ||
     tty.fgPgrp === NO_TASK ||
     t.pgrp === tty.fgPgrp
@@ -204,19 +204,19 @@ export function resizeTty(k: Core, tty: Tty, cols: number, rows: number): void {
 
 /** TIOCSCTTY: a session leader with no controlling terminal takes this one. */
 export function setControllingTty(k: Core, t: Task, tty: Tty): 0 | Errno {
-  if (t.session !== t.id || t.ctty !== 0) return 'EPERM';
+  if (t.session !== t.id || t.inherited.ctty !== 0) return 'EPERM';
   if (tty.session !== NO_TASK && tty.session !== t.session) return 'EPERM';
   setSession(tty, t.session);
   setFgPgrp(tty, t.pgrp);
-  t.ctty = tty.id;
+  withInherited(t, { ctty: tty.id });
   return 0;
 }
 
 /** TIOCNOTTY: give up the controlling terminal (a session leader's foreground gets SIGHUP). */
 export function dropControllingTty(k: Core, t: Task): 0 | Errno {
-  if (t.ctty === 0) return 'ENOTTY';
-  const tty = k.state.ttys.get(t.ctty);
-  t.ctty = 0;
+  if (t.inherited.ctty === 0) return 'ENOTTY';
+  const tty = k.state.ttys.get(t.inherited.ctty);
+  withInherited(t, { ctty: 0 });
   if (tty && t.session === t.id && tty.session === t.session) disassociateCtty(k, tty);
   return 0;
 }
@@ -233,18 +233,19 @@ export function disassociateCtty(k: Core, tty: Tty): void {
     killPgrp(k, null, fg, SIGHUP, 'tty/hangup');
     killPgrp(k, null, fg, SIGCONT, 'tty/hangup');
   }
-  for (const task of k.tasks()) if (task.ctty === tty.id) task.ctty = 0;
+  for (const task of k.tasks())
+    if (task.inherited.ctty === tty.id) withInherited(task, { ctty: 0 });
 }
 
 /** tcgetpgrp(): the foreground group as the caller's namespace numbers it. */
 export function tcgetpgrp(k: Core, t: Task, tty: Tty): number | Errno {
-  if (t.ctty !== tty.id) return 'ENOTTY';
+  if (t.inherited.ctty !== tty.id) return 'ENOTTY';
   return pidNrNs(k, tty.fgPgrp, t.ns);
 }
 
 /** tcsetpgrp(): only on the caller's controlling terminal, to a group of its session. */
 export function tcsetpgrp(k: Core, t: Task, tty: Tty, pgrp: number): 0 | Errno {
-  if (t.ctty !== tty.id || tty.session !== t.session) return 'ENOTTY';
+  if (t.inherited.ctty !== tty.id || tty.session !== t.session) return 'ENOTTY';
   const denied = ttyCheckChange(k, t, tty, SIGTTOU);
   if (denied) return denied;
   const id = findPidNs(k, pgrp, t.ns);

@@ -101,12 +101,12 @@ function nsColumn(k: Core, t: Task, id: TaskId, from: number): number[] {
 }
 
 function ttyName(k: Core, t: Task): string {
-  const tty = t.ctty === 0 ? undefined : k.state.ttys.get(t.ctty);
+  const tty = t.inherited.ctty === 0 ? undefined : k.state.ttys.get(t.inherited.ctty);
   return tty && tty.session === t.session ? tty.name : '?';
 }
 
 function tpgidOf(k: Core, t: Task, ns: NsId): number {
-  const tty = t.ctty === 0 ? undefined : k.state.ttys.get(t.ctty);
+  const tty = t.inherited.ctty === 0 ? undefined : k.state.ttys.get(t.inherited.ctty);
   if (!tty || tty.session !== t.session) return -1;
   return pidNrNs(k, tty.fgPgrp, ns);
 }
