@@ -15,6 +15,18 @@ describe('scripts', () => {
     expect(code).toBe(0);
   });
 
+  // bash 5.2 and dash 0.5.12 both print 3 9 6 7 11 1 for this script (checked on Debian 12):
+  // the text inside $(( )) is expanded first, command substitutions included (POSIX 2.6.4).
+  it.each(SHELLS)('%s: command substitution inside arithmetic expansion', (sh) => {
+    const { out, code } = runScript(
+      sh,
+      'echo $(( $(echo 3) )); x=4; echo $(( x + $(echo 5) )); echo $(( `echo 2` * 3 )); ' +
+        'echo "$(( $(echo 1) + $((2*3)) ))"; echo $(( ${x} + ${y:-$(echo 7)} )); echo $(( $(echo) + 1 ))',
+    );
+    expect(out).toBe('3\n9\n6\n7\n11\n1\n');
+    expect(code).toBe(0);
+  });
+
   it.each(SHELLS)('%s: control flow', (sh) => {
     const { out } = runScript(
       sh,
