@@ -15,3 +15,5 @@ unshare --pid --fork --mount-proc sh -c 'exit 300'; echo $?
 unshare --pid --fork --mount-proc sh -c 'sh -c "sleep 0.1 &"; sleep 0.5; ps -o pid,ppid,stat,comm'
 unshare --pid --fork --mount-proc sh -c 'sh -c "kill -TERM \$\$; echo not printed"; echo $?'
 unshare --pid --fork --mount-proc sh -c 'sh -c "trap \"\" INT; kill -INT \$\$; echo ignored, still here"'
+# Command substitution inside arithmetic expansion: the text in $(( )) is expanded first (POSIX 2.6.4).
+x=4; echo $(( x + $(echo 5) )) $(( $(echo 3) )); sh -c 'echo $(( $(echo 3) * 2 + `echo 1` ))'

@@ -28,3 +28,10 @@ cd /sys/fs/cgroup/pids 2>/dev/null || cd /sys/fs/cgroup; mkdir pidlab-fid; trap 
 # Zombies count against pids.max until they are reaped (real-kernel case 13): a parent that execs
 # sleep never reaps its two children, and the third fork of PID 1 is refused.
 cd /sys/fs/cgroup/pids 2>/dev/null || cd /sys/fs/cgroup; mkdir pidlab-fid; echo 5 > pidlab-fid/pids.max; unshare --pid --fork --mount-proc sh -c 'echo $$ > pidlab-fid/cgroup.procs; sh -c "sleep 0.1 & sleep 0.1 & exec sleep 2" & sleep 0.5; ps -o ppid,stat,comm; sleep 0.1 & sleep 0.1; echo not reached'; echo $?; cat pidlab-fid/pids.events; rmdir pidlab-fid
+# A pipeline member that cannot fork: bash retries every member's fork (make_child), with SIGCHLD
+# blocked by execute_pipeline, so the first member's zombie is reaped only by the next attempt's
+# waitchld() and the third attempt forks cat (pids.events: max 2).
+cd /sys/fs/cgroup/pids 2>/dev/null || cd /sys/fs/cgroup; mkdir pidlab-fid; echo 3 > pidlab-fid/pids.max; unshare --pid --fork bash -c 'echo $$ > pidlab-fid/cgroup.procs; sleep 30 & sleep 0.2 | cat; echo pipe $?'; echo $?; cat pidlab-fid/pids.events; rmdir pidlab-fid
+# The interactive shell: after the retries it kills the member already forked
+# (terminate_current_pipeline), takes the terminal back and prompts again; the session goes on.
+cd /sys/fs/cgroup/pids 2>/dev/null || cd /sys/fs/cgroup; mkdir pidlab-fid; trap 'kill -9 %1; wait; echo $$ > cgroup.procs; rmdir pidlab-fid' EXIT; echo 3 > pidlab-fid/pids.max; echo $$ > pidlab-fid/cgroup.procs; sleep 30 & sleep 100 | cat; echo not reached

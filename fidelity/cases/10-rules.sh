@@ -27,3 +27,6 @@ sleep 5 & sleep 0.1; kill -QUIT $!; wait $!; echo $?
 # -ERESTARTSYS, never EINTR); bash reports it after the next foreground job (jobs.c wait_for).
 cat & sleep 0.2; jobs; kill -KILL %1; sleep 0.1; echo $?
 sleep 0.1 & sleep 0.3; echo x
+# The stopped read is restarted by SIGCONT (-ERESTARTSYS, arch_do_signal_or_restart): still in the
+# background, it gets SIGTTIN again and stops again, at once.
+cat & sleep 0.2; kill -CONT %1; sleep 0.2; ps -o s,comm -p $!; jobs; kill -KILL %1; sleep 0.1; echo $?

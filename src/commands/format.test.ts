@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ProcEntry, TaskId } from '../kernel-sim/index.ts';
 import { forestOrder, formatElapsed, formatTable, parseFormat } from './ps-format.ts';
 import type { PsEnv } from './ps-format.ts';
-import { parsePsArgs } from './ps.ts';
+import { parsePsArgs, psSelect } from './ps.ts';
+import type { PsOptions } from './ps.ts';
 import { renderTree } from './pstree.ts';
 import { countText, formatCounts, numberWidth } from './wc.ts';
 import { signalNumber } from './kill.ts';
@@ -100,6 +101,48 @@ describe('ps columns', () => {
     expect(parsePsArgs(['Q'])).toMatch(/^error: unsupported option \(BSD syntax\)/);
     expect(parsePsArgs(['--nope'])).toMatch(/^error: unknown gnu long option/);
     expect(parseFormat('pid,bogus')).toEqual({ unknown: 'bogus' });
+  });
+});
+
+// procps-ng 4.0.2 on Debian 12: `ps -C sleep,bash` selects by comm, names split at single commas
+// or spaces; `ps -C` / `ps -C ''` say "list of command names must follow -C", `ps -C 'a,'` or
+// `ps -C 'a  b'` say "improper list" (both followed by the usage, status 1); a name longer than
+// 15 characters matches on its first 15 (strncmp against the 15-character comm).
+describe('ps -C (select by command name)', () => {
+  const rows = [
+    row(1, 0, ['sh', '-c', 'x'], { sessionLeader: true, tty: 'pts/0' }),
+    row(2, 1, ['sleep', '100']),
+    row(3, 1, [], { comm: 'sleep', state: 'Z' }),
+    row(4, 1, ['bash']),
+    row(5, 1, ['/tmp/averyverylongname123'], { comm: 'averyverylongna' }),
+    row(6, 1, ['ps'], { tty: 'pts/0' }),
+  ];
+  const pick = (args: string[]): number[] => {
+    const o = parsePsArgs(args);
+    if (typeof o === 'string') throw new Error(o);
+    return psSelect(o, rows, env, 0).map((e) => e.pid);
+  };
+  it('selects by comm, zombies included, whatever their terminal', () => {
+    expect(pick(['-C', 'sleep'])).toEqual([2, 3]);
+    expect(pick(['-Csleep,bash'])).toEqual([2, 3, 4]);
+    expect(pick(['-C', 'bash sleep'])).toEqual([2, 3, 4]);
+    expect(pick(['-C', 'sleep', '-C', 'bash'])).toEqual([2, 3, 4]);
+    expect(pick(['-eC', 'nosuch'])).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(pick(['-C', 'nosuch'])).toEqual([]);
+    expect(pick(['-C', 'sleep', '-p', '1'])).toEqual([1, 2, 3]);
+  });
+  it('a long name matches on its first 15 characters', () => {
+    expect(pick(['-C', 'averyverylongname123'])).toEqual([5]);
+    expect(pick(['-C', 'averyverylongna'])).toEqual([5]);
+    expect(pick(['-C', 'averyverylongn'])).toEqual([]);
+  });
+  it('errors as procps words them', () => {
+    const must = 'error: list of command names must follow -C\n\nUsage:';
+    expect(parsePsArgs(['-C'])).toMatch(new RegExp(`^${must}`));
+    expect(parsePsArgs(['-C', ''])).toMatch(new RegExp(`^${must}`));
+    for (const bad of ['sleep,', ',', ' ', 'sleep  bash', ' sleep', 'a,,b'])
+      expect(parsePsArgs(['-C', bad])).toMatch(/^error: improper list\n\nUsage:/);
+    expect((parsePsArgs(['-C', 'a,b']) as PsOptions).cmds).toEqual(['a', 'b']);
   });
 });
 

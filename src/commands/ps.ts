@@ -1,6 +1,6 @@
 /**
  * procps-ng 4.0.2 ps, reading the /proc the process sees (ctx.proc): UNIX options (-e -A -f -j
- * -o -p -a -d), BSD options (a u x f o p h w), GNU long options (--forest --ppid --pid
+ * -o -p -C -a -d), BSD options (a u x f o p h w), GNU long options (--forest --ppid --pid
  * --format --no-headers). See ps-format.ts for the columns.
  */
 import { isErrno } from '../kernel-sim/index.ts';
@@ -38,6 +38,8 @@ export interface PsOptions {
   sysvD: boolean;
   pids: number[];
   ppids: number[];
+  /** -C: command names, matched against comm as procps does (the first 15 characters). */
+  cmds: string[];
   format: string[];
   full: boolean;
   jobs: boolean;
@@ -58,6 +60,7 @@ export function parsePsArgs(args: readonly string[]): PsOptions | string {
     sysvD: false,
     pids: [],
     ppids: [],
+    cmds: [],
     format: [],
     full: false,
     jobs: false,
@@ -103,7 +106,17 @@ export function parsePsArgs(args: readonly string[]): PsOptions | string {
         else if (c === 'd') o.sysvD = true;
         else if (c === 'H') o.forest = true;
         else if (c === 'w') continue;
-        else if (c === 'o' || c === 'p') {
+        else if (c === 'C') {
+          // procps parse_list: the names are separated by single commas or spaces; an empty
+          // argument is a missing one, an empty name makes the list improper.
+          const v = flags.slice(j + 1) || args[++i];
+          if (v === undefined || v === '')
+            return `error: list of command names must follow -C\n${PS_USAGE}`;
+          const names = v.split(/[, ]/);
+          if (names.some((n) => n === '')) return `error: improper list\n${PS_USAGE}`;
+          o.cmds.push(...names);
+          break;
+        } else if (c === 'o' || c === 'p') {
           const v = flags.slice(j + 1) || args[++i];
           if (v === undefined)
             return `error: ${c === 'o' ? 'format specification must follow -o' : 'list of process IDs must follow -p'}\n${PS_USAGE}`;
@@ -179,11 +192,14 @@ export function psSelect(
   return entries.filter((e) => {
     if (o.all || (o.bsdA && o.bsdX)) return true;
     if (o.pids.includes(e.pid) || o.ppids.includes(e.ppid)) return true;
+    // procps select.c SEL_COMM: strncmp(comm, name, 15), comm being at most 15 characters.
+    if (o.cmds.some((n) => e.comm.slice(0, 15) === n.slice(0, 15))) return true;
     if (o.sysvA && hasTty(e) && !leader(e)) return true;
     if (o.sysvD && !leader(e)) return true;
     if (o.bsdA && hasTty(e)) return true;
     if (o.bsdX && e.uid === uid) return true;
-    if (o.pids.length || o.ppids.length || o.sysvA || o.sysvD || o.bsdA || o.bsdX) return false;
+    if (o.pids.length || o.ppids.length || o.cmds.length || o.sysvA || o.sysvD || o.bsdA || o.bsdX)
+      return false;
     return e.uid === uid && ttyOf(e, env) === (env.tty ?? '?');
   });
 }

@@ -1096,6 +1096,71 @@ describe('terminals and pipes (drivers/tty, fs/pipe.c)', () => {
     expect(k.ttyInfo(tty).fgPgrp).toBe(k.pidOf(leader));
   });
 
+  // n_tty_read() answers a background reader with SIGTTIN and -ERESTARTSYS; with no handler
+  // the task stops in get_signal(), and after SIGCONT the read is restarted from the top
+  // (arch_do_signal_or_restart), checking the foreground group again: `cat &` then `fg` reads.
+  ruleTest(
+    'tty/bg',
+    'a reader stopped by SIGTTIN restarts its read after SIGCONT and gets the input',
+    () => {
+      const k = boot();
+      const { tty, leader } = onTty(k);
+      const job = fork(k, leader);
+      k.sys(job.task).setpgid(0, 0);
+      expect(k.sys(job.task).read(0)).toBe(BLOCKED);
+      k.settle();
+      expect(k.view().get(job.pid)?.state).toBe('T');
+      // bg: continued while still in the background, the restarted read stops it again.
+      k.sys(leader).kill(-job.pid, SIGCONT);
+      k.settle();
+      expect(k.view().get(job.pid)?.state).toBe('T');
+      expect(eventsOf(k, 'signal').filter((e) => e.sig === SIGTTIN)).toHaveLength(2);
+      // fg: the shell gives it the terminal and continues it; the read now waits for a line.
+      expect(k.sys(leader).tcsetpgrp(0, job.pid)).toBe(0);
+      k.sys(leader).kill(-job.pid, SIGCONT);
+      k.settle();
+      expect(k.view().get(job.pid)?.state).toBe('S');
+      k.ttyInput(tty, 'hello\r');
+      k.settle();
+      expect(log(k, job.task).at(-1)).toEqual({ call: 'read', result: 'hello\n' });
+    },
+  );
+
+  ruleTest(
+    'sig/stop',
+    'a reader stopped by SIGSTOP while blocked in read() restarts the read after SIGCONT',
+    () => {
+      const k = boot();
+      const { tty, leader } = onTty(k);
+      const job = fork(k, leader);
+      k.sys(job.task).setpgid(0, 0);
+      k.sys(leader).sigaction(SIGTTOU, 'ignore'); // as a shell does, to take the terminal back
+      expect(k.sys(leader).tcsetpgrp(0, job.pid)).toBe(0);
+      expect(k.sys(job.task).read(0)).toBe(BLOCKED);
+      k.sys(leader).kill(job.pid, SIGSTOP);
+      k.settle();
+      expect(k.view().get(job.pid)?.state).toBe('T');
+      // The shell takes the terminal back and reads a line meanwhile.
+      expect(k.sys(leader).tcsetpgrp(0, k.pidOf(leader))).toBe(0);
+      expect(k.sys(leader).read(0)).toBe(BLOCKED);
+      k.ttyInput(tty, 'bg\r');
+      k.settle();
+      expect(log(k, leader).at(-1)).toEqual({ call: 'read', result: 'bg\n' });
+      // bg: continued in the background, the restarted read gets SIGTTIN at once.
+      k.sys(leader).kill(-job.pid, SIGCONT);
+      k.settle();
+      expect(k.view().get(job.pid)?.state).toBe('T');
+      expect(eventsOf(k, 'signal').find((e) => e.sig === SIGTTIN)?.rule).toBe('tty/bg');
+      // fg: in the foreground, the read waits for the next line and gets it.
+      expect(k.sys(leader).tcsetpgrp(0, job.pid)).toBe(0);
+      k.sys(leader).kill(-job.pid, SIGCONT);
+      k.settle();
+      k.ttyInput(tty, 'more\r');
+      k.settle();
+      expect(log(k, job.task).at(-1)).toEqual({ call: 'read', result: 'more\n' });
+    },
+  );
+
   it('a dead foreground group does not keep its PID allocated (free_pid ignores tty->pgrp)', () => {
     const k = boot();
     const { tty, leader } = onTty(k);

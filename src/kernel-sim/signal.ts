@@ -409,6 +409,12 @@ function continueTask(k: Core, t: Task): void {
   if (deferred.length > 0) extraOf(t).deferred = NONE;
   for (const item of deferred) k.schedule(item.kind, item.task, k.state.now, item.token, item.tag);
   k.schedule('deliver', t.id, k.state.now);
+  // A read() the stop cut short (SIGTTIN from n_tty_read's job-control check, or a stop signal
+  // while it slept) returned -ERESTARTSYS; with no handler to run it is restarted from the top
+  // once the task runs again (arch_do_signal_or_restart): the terminal's foreground group is
+  // checked again (a reader still in the background gets SIGTTIN again) and it waits for input
+  // anew. After 'deliver', so a handler that runs first interrupts it with EINTR instead.
+  if (t.block?.kind === 'read') k.schedule('wake', t.id, k.state.now, t.wakeToken);
   notifyParentCldstop(k, t, 'CLD_CONTINUED', SIGCONT);
 }
 

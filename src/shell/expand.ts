@@ -3,6 +3,7 @@
  * pathname expansion) and pattern matching. Pure: everything it needs comes in an ExpandEnv.
  */
 import type { Word, WordPart } from './ast.ts';
+import { arithWord } from './lexer.ts';
 
 export interface ExpandEnv {
   getVar(name: string): string | undefined;
@@ -127,7 +128,7 @@ export function expandFields(word: Word, env: ExpandEnv): string[] {
         break;
       }
       case 'arith': {
-        const v = String(evalArith(expandString(innerArith(part.src), env), env));
+        const v = String(evalArith(expandString(arithWord(part.src), env), env));
         if (part.q) addLit(v, false);
         else addSplit(v);
         break;
@@ -167,7 +168,7 @@ export function expandString(word: Word, env: ExpandEnv): string {
         s += nextSub(env).replace(/\n+$/, '');
         break;
       case 'arith':
-        s += String(evalArith(expandString(innerArith(part.src), env), env));
+        s += String(evalArith(expandString(arithWord(part.src), env), env));
         break;
     }
   }
@@ -196,7 +197,7 @@ export function expandPattern(word: Word, env: ExpandEnv): string {
         break;
       }
       case 'arith':
-        re += escapeRe(String(evalArith(expandString(innerArith(part.src), env), env)));
+        re += escapeRe(String(evalArith(expandString(arithWord(part.src), env), env)));
         break;
     }
   }
@@ -209,33 +210,6 @@ export function patternMatches(reSource: string, text: string): boolean {
   } catch {
     return false;
   }
-}
-
-function innerArith(src: string): Word {
-  // Parameters inside $(( )) are expanded first: $x and ${x}; bare names are read by evalArith.
-  const parts: WordPart[] = [];
-  let i = 0;
-  let lit = '';
-  while (i < src.length) {
-    const c = src[i] ?? '';
-    if (c === '$') {
-      const m =
-        /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*|[0-9#?$!])\}|([A-Za-z_][A-Za-z0-9_]*|[0-9#?$!]))/.exec(
-          src.slice(i),
-        );
-      if (m) {
-        if (lit) parts.push({ k: 'lit', v: lit, q: true });
-        lit = '';
-        parts.push({ k: 'param', name: m[1] ?? m[2] ?? '', op: null, arg: null, q: true });
-        i += m[0].length;
-        continue;
-      }
-    }
-    lit += c;
-    i++;
-  }
-  if (lit) parts.push({ k: 'lit', v: lit, q: true });
-  return { parts, raw: src };
 }
 
 function nextSub(env: ExpandEnv): string {
@@ -552,6 +526,8 @@ export function collectSubs(words: readonly Word[]): string[] {
     for (const p of w.parts) {
       if (p.k === 'cmdsub') out.push(p.src);
       else if (p.k === 'param' && p.arg) walk(p.arg);
+      // $(( $(cmd) )): the substitutions inside arithmetic run too, in the same order.
+      else if (p.k === 'arith') walk(arithWord(p.src));
     }
   };
   words.forEach(walk);

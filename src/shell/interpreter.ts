@@ -7,6 +7,7 @@ import type { Node, Word } from './ast.ts';
 import {
   ERRNO_TEXT,
   SIGCHLD,
+  SIGCONT,
   SIGINT,
   SIGKILL,
   SIGQUIT,
@@ -229,6 +230,13 @@ export function signalShell(ctx: Ctx, info: SigInfo): void {
   if (!isShState(ctx.state)) return;
   const st = S(ctx);
   const top = st.frames[st.frames.length - 1];
+  if (top?.k === 'forkretry' && top.chldBlocked && info.sig === SIGCHLD) {
+    // Blocked while a pipeline forks: no handler runs, nothing is reaped until make_child's
+    // next waitchld() (or the wait for the pipeline); the sleep goes on.
+    st.chld = true;
+    if (st.traps[String(SIGCHLD)]) queueTrap(st, SIGCHLD);
+    return;
+  }
   if (top?.k === 'forkretry' && !top.fired && !top.interrupted) {
     // The handler interrupts make_child()'s sleep(): the retry loop ends (EINTR).
     top.interrupted = true;
@@ -1271,6 +1279,7 @@ function shellFork(
   st: ShState,
   child: ShState,
   then: ForkThen,
+  chldBlocked = false,
 ): number | Errno | 'retry' {
   const sleep = st.forkSleep ?? 1;
   delete st.forkSleep;
@@ -1280,7 +1289,15 @@ function shellFork(
   reapNohang(ctx, st);
   err(ctx, `${st.arg0}: fork: retry: ${errnoText(pid)}\n`);
   const timer = ctx.setTimer(sleep * 1_000_000, 'forkretry');
-  st.frames.push({ k: 'forkretry', secs: sleep, timer, fired: false, interrupted: false, then });
+  st.frames.push({
+    k: 'forkretry',
+    secs: sleep,
+    timer,
+    fired: false,
+    interrupted: false,
+    ...(chldBlocked ? { chldBlocked } : {}),
+    then,
+  });
   return 'retry';
 }
 
@@ -1321,6 +1338,9 @@ function forkFailed(ctx: Ctx, st: ShState, e: Errno): R {
   }
   st.status = code;
   if (!st.interactive || st.isChild) return exitShell(ctx, st, code);
+  // throw_to_top_level(): give_terminal_to(shell_pgrp), which a pipeline member that was
+  // already forked may have taken (without this the prompt's read gets EIO: a logout).
+  ctx.tcsetpgrp(0, st.pgid);
   for (let i = st.frames.length - 1; i >= 0; i--) {
     const f = st.frames[i];
     if (f?.k === 'restore') restoreFds(ctx, f.fds);
@@ -1401,6 +1421,10 @@ export function recordWait(st: ShState, pid: number, status: number): void {
     else j.stopped = false; // continued
     return;
   }
+  // A member of the pipeline still being forked (bash's the_pipeline, not a job yet).
+  const p = st.pipeFork;
+  if (p?.pids.includes(pid) && (wifexited(status) || wifsignaled(status)))
+    p.ended.push([pid, status]);
 }
 
 /** bash's SIGCHLD handler: collect every child that changed state. */
@@ -1678,10 +1702,10 @@ function stepPipe(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'pipe' }>): R {
     if (f.node.bang) st.status = st.status === 0 ? 1 : 0;
     return 'next';
   }
-  const pids = forkPipeline(ctx, st, f.node, false, { kind: 'restep' });
-  if (!Array.isArray(pids)) return pids;
+  const forked = forkPipeline(ctx, st, f.node, false, { kind: 'restep' });
+  if (typeof forked === 'string') return forked;
   const jc = st.interactive && !st.isChild;
-  const job = newJob(st, pids, nodeText(f.node), false);
+  const job = pipelineJob(st, forked, nodeText(f.node), false);
   if (jc) ctx.tcsetpgrp(0, job.pgid);
   f.phase = 1;
   st.frames.push({ k: 'fg', job: job.id });
@@ -1699,9 +1723,12 @@ function forkPipeline(
   n: Extract<Node, { t: 'pipeline' }>,
   bg: boolean,
   then: ForkThen,
-): number[] | R {
-  const pipes: [number, number][] = [];
-  for (let i = 0; i < n.cmds.length - 1; i++) {
+): Forked | R {
+  // Resuming after make_child()'s sleep: the pipes and the members already forked.
+  const resumed = st.pipeFork;
+  delete st.pipeFork;
+  const pipes: [number, number][] = resumed ? resumed.pipes : [];
+  for (let i = pipes.length; i < n.cmds.length - 1; i++) {
     const p = ctx.pipe();
     if (typeof p === 'string') {
       err(ctx, `${prefix(st)}Pipe call failed\n`);
@@ -1719,9 +1746,10 @@ function forkPipeline(
   }
   const all = pipes.flat();
   const jc = st.interactive && !st.isChild;
-  const pids: number[] = [];
-  let pgid = 0;
-  for (let i = 0; i < n.cmds.length; i++) {
+  const pids: number[] = resumed ? resumed.pids : [];
+  const ended: [number, number][] = resumed ? resumed.ended : [];
+  let pgid = resumed ? resumed.pgid : 0;
+  for (let i = resumed ? resumed.next : 0; i < n.cmds.length; i++) {
     const dups: [number, number][] = [];
     if (i > 0) dups.push([(pipes[i - 1] as [number, number])[0], 0]);
     if (i < n.cmds.length - 1) dups.push([(pipes[i] as [number, number])[1], 1]);
@@ -1735,13 +1763,22 @@ function forkPipeline(
     const tmp = childState(st, [{ k: 'exit', code: null }], setup);
     pushNode(tmp, n.cmds[i] as Node, true);
     markForked(tmp);
-    // Only the first fork of a pipeline is retried here: a later one would have to keep the
-    // members already running (bash retries every fork; a known simplification).
-    const pid =
-      i === 0 ? shellFork(ctx, st, tmp, then) : ctx.fork({ program: programOf(st), state: tmp });
+    // bash retries every member's fork (make_child), keeping the members already running.
+    // Kept in the state while make_child() runs: what its waitchld() reaps is recorded there.
+    st.pipeFork = { pipes, pids, pgid, next: i, ended };
+    const pid = shellFork(ctx, st, tmp, then, true);
+    if (pid === 'retry') return 'next';
+    delete st.pipeFork;
     if (typeof pid !== 'number') {
       for (const fd of all) ctx.close(fd);
-      return pid === 'retry' ? 'next' : forkFailed(ctx, st, pid);
+      // terminate_current_pipeline(): SIGTERM and SIGCONT to the members already forked (their
+      // own group under job control); kill_current_pipeline() forgets them, so no job is
+      // made of them and the shell reaps them as strangers.
+      if (jc && pgid !== 0) {
+        ctx.kill(-pgid, SIGTERM);
+        ctx.kill(-pgid, SIGCONT);
+      }
+      return forkFailed(ctx, st, pid);
     }
     if (jc) {
       ctx.setpgid(pid, pgid === 0 ? pid : pgid);
@@ -1750,7 +1787,20 @@ function forkPipeline(
     pids.push(pid);
   }
   for (const fd of all) ctx.close(fd);
-  return pids;
+  return { pids, ended };
+}
+
+interface Forked {
+  pids: number[];
+  /** Members already reaped while a later one's fork was retried: [pid, wait status]. */
+  ended: [number, number][];
+}
+
+/** The job of a forked pipeline, with the statuses of members that ended meanwhile. */
+function pipelineJob(st: ShState, forked: Forked, text: string, bg: boolean): Job {
+  const job = newJob(st, forked.pids, text, bg);
+  for (const [pid, status] of forked.ended) job.st[job.pids.indexOf(pid)] = status;
+  return job;
 }
 
 /**
@@ -1782,10 +1832,10 @@ function startAsync(ctx: Ctx, st: ShState, node: Node, src: string): R {
   if (st.flavor === 'dash' && !(node.t === 'pipeline' && node.cmds.length > 1) && !ownLine)
     st.line = 0;
   if (node.t === 'pipeline' && node.cmds.length > 1) {
-    const pids = forkPipeline(ctx, st, node, true, { kind: 'async', node, src });
-    if (!Array.isArray(pids)) return pids;
-    const job = newJob(st, pids, text, true);
-    const last = pids[pids.length - 1] as number;
+    const forked = forkPipeline(ctx, st, node, true, { kind: 'async', node, src });
+    if (typeof forked === 'string') return forked;
+    const job = pipelineJob(st, forked, text, true);
+    const last = forked.pids[forked.pids.length - 1] as number;
     st.lastBg = last;
     if (jc) err(ctx, `[${job.id}] ${last}\n`);
     st.status = 0;

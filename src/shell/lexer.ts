@@ -364,6 +364,30 @@ export class Lexer {
     this.readParts(parts, (c) => c === '}', false);
   }
 
+  /**
+   * The inside of `$(( ))` as a word: parameter expansions (`$x`, `${x:-w}`), command
+   * substitutions (`$(cmd)`, backquotes) and nested `$(( ))` are expanded before the expression
+   * is evaluated (POSIX 2.6.4: "as if it were in double-quotes"; bash's and dash's expand_arith
+   * expand the text first), so `$(( $(echo 3) + 1 ))` is 4. Everything else is literal text.
+   */
+  readArith(): Word {
+    const parts: WordPart[] = [];
+    const start = this.pos;
+    while (this.pos < this.src.length) {
+      const c = this.src[this.pos] ?? '';
+      if (c === '\\' && /[$`\\]/.test(this.src[this.pos + 1] ?? '')) {
+        parts.push({ k: 'lit', v: this.src[this.pos + 1] ?? '', q: true });
+        this.pos += 2;
+      } else if (c === '$') parts.push(this.readDollar(true));
+      else if (c === '`') parts.push({ k: 'cmdsub', src: this.readBackquote(), q: true });
+      else {
+        parts.push({ k: 'lit', v: c, q: true });
+        this.pos++;
+      }
+    }
+    return { parts: mergeLits(parts), raw: this.src.slice(start) };
+  }
+
   private countLines(text: string): void {
     for (const ch of text) if (ch === '\n') this.line++;
   }
@@ -410,6 +434,19 @@ function mergeLits(parts: WordPart[]): WordPart[] {
     } else out.push(p);
   }
   return out;
+}
+
+/**
+ * The word inside `$(( src ))` (see `Lexer.readArith`); text that does not lex (an unclosed
+ * `$(`) stays literal, and the evaluator reports it as a syntax error.
+ */
+export function arithWord(src: string): Word {
+  try {
+    return new Lexer(src).readArith();
+  } catch (e) {
+    if (e instanceof LexError) return { parts: [{ k: 'lit', v: src, q: true }], raw: src };
+    throw e;
+  }
 }
 
 // Exported for tests.

@@ -15,6 +15,18 @@ describe('scripts', () => {
     expect(code).toBe(0);
   });
 
+  // bash 5.2 and dash 0.5.12 both print 3 9 6 7 11 1 for this script (checked on Debian 12):
+  // the text inside $(( )) is expanded first, command substitutions included (POSIX 2.6.4).
+  it.each(SHELLS)('%s: command substitution inside arithmetic expansion', (sh) => {
+    const { out, code } = runScript(
+      sh,
+      'echo $(( $(echo 3) )); x=4; echo $(( x + $(echo 5) )); echo $(( `echo 2` * 3 )); ' +
+        'echo "$(( $(echo 1) + $((2*3)) ))"; echo $(( ${x} + ${y:-$(echo 7)} )); echo $(( $(echo) + 1 ))',
+    );
+    expect(out).toBe('3\n9\n6\n7\n11\n1\n');
+    expect(code).toBe(0);
+  });
+
   it.each(SHELLS)('%s: control flow', (sh) => {
     const { out } = runScript(
       sh,
@@ -479,6 +491,66 @@ describe('fork failure (EAGAIN: pid_max reached in a PID namespace)', () => {
       `${'bash: fork: retry: Resource temporarily unavailable\n'.repeat(3)}bash: fork: Interrupted system call\n`,
     );
     expect(code).toBe(254);
+  });
+
+  // bash 5.2 on Linux 6.18, an interactive bash in a pids cgroup with pids.max 3: the fork of
+  // `cat` fails five times (pids.events "max 5"), "fork: retry" four times, then
+  // terminate_current_pipeline() kills the member already forked (sleep 100), and
+  // throw_to_top_level() gives the terminal back and prompts again: `echo $?` says 254.
+  it('interactive bash: a pipeline member that cannot fork ends the line, not the session', () => {
+    const m = machine();
+    const sh = m.k.login(m.tty, '/bin/bash', ['-bash']);
+    m.k.settle();
+    m.k.moveToCgroup(sh, m.k.createCgroup('lab', 3));
+    const type = (text: string, micros = 0): string => {
+      m.clear();
+      m.k.ttyInput(m.tty, text);
+      m.k.settle();
+      if (micros > 0) {
+        m.k.advance(micros);
+        m.k.settle();
+      }
+      return m.output();
+    };
+    expect(type('sleep 30 & sleep 100 | cat; echo not reached\r', 20_000_000)).toBe(
+      'sleep 30 & sleep 100 | cat; echo not reached\n[1] 3\n' +
+        '-bash: fork: retry: Resource temporarily unavailable\n'.repeat(4) +
+        '-bash: fork: Resource temporarily unavailable\nroot@host:~# ',
+    );
+    expect(m.k.ttyReader(m.tty)).toBe(sh);
+    expect(m.k.ttyInfo(m.tty).fgPgrp).toBe(m.k.taskRecord(sh)?.pgrp);
+    expect(type('echo still here $?; jobs\r')).toBe(
+      'echo still here $?; jobs\nstill here 254\n[1]+  Running                 sleep 30 &\nroot@host:~# ',
+    );
+    // sleep 100 got SIGTERM and was reaped: only the shell and sleep 30 are left.
+    expect(
+      m.k
+        .view(m.k.rootNs)
+        .list()
+        .map((e) => e.comm),
+    ).toEqual(['init', 'bash', 'sleep']);
+  });
+
+  it('bash retries a later member too, with SIGCHLD blocked: a zombie is reaped at the next try', () => {
+    // Real bash -c in a pids cgroup of 3 (no job control): `sleep 0.2` exits at once, but its
+    // zombie is only reaped by make_child's waitchld() after the second attempt, so the third
+    // attempt (after 1 + 2 s) forks `cat` (pids.events "max 2").
+    const m = machine();
+    const parent = m.k.login(m.tty, '/usr/local/bin/puppet', ['puppet']);
+    m.k.moveToCgroup(parent, m.k.createCgroup('lab', 4));
+    const pid = m.k.spawn(parent, '/bin/bash', [
+      'bash',
+      '-c',
+      'sleep 100 & sleep 0.2 | cat; echo pipe $?',
+    ]);
+    if (typeof pid !== 'number') throw new Error(String(pid));
+    for (let t = 0; t < 10_000_000; t += 100_000) {
+      m.k.advance(100_000);
+      m.k.settle();
+    }
+    expect(m.output()).toBe(
+      `${'bash: fork: retry: Resource temporarily unavailable\n'.repeat(2)}pipe 0\n`,
+    );
   });
 
   it('bash retries and succeeds once a PID is free again', () => {

@@ -125,6 +125,8 @@ export type Frame =
       timer: number;
       fired: boolean;
       interrupted: boolean;
+      /** execute_pipeline blocks SIGCHLD around its forks: SIGCHLD does not end the sleep. */
+      chldBlocked?: boolean;
       then:
         | { kind: 'job'; child: ShState; xr: XRedir[]; text: string }
         | { kind: 'async'; node: Node; src: string }
@@ -190,6 +192,19 @@ export interface ShState {
   exiting: boolean;
   /** bash make_child()'s forksleep for the fork being retried (absent: a first attempt). */
   forkSleep?: number;
+  /**
+   * A pipeline half forked while bash retries the fork of member `next`: its pipes, the
+   * members already running and their process group (execute_pipeline's state, kept across
+   * make_child()'s sleeps).
+   */
+  pipeFork?: {
+    pipes: [number, number][];
+    pids: number[];
+    pgid: number;
+    next: number;
+    /** Members reaped meanwhile (make_child's waitchld records them in the_pipeline). */
+    ended: [number, number][];
+  };
 }
 
 export function isShState(x: unknown): x is ShState {

@@ -1,7 +1,8 @@
 /**
  * The `docker` CLI, which here is also the daemon's API: it reads and writes the engine's state
  * in /var/lib/docker (see store.ts) and starts the processes the daemon would start.
- * Subcommands: run, ps, stop, kill, wait, logs, inspect, rm, exec, top, build, images.
+ * Subcommands: run, ps (--format: template.ts), stop, kill, wait, logs, inspect, rm, exec, top,
+ * build, images.
  *
  * Deviations (documented in the report): dockerd/containerd are started on the first docker
  * command (as socket activation would) through a double fork, so they are children of the host
@@ -21,7 +22,17 @@ import {
   wtermsig,
 } from '../../kernel-sim/index.ts';
 import type { Program, ProgramContext, SigInfo, WakeEvent } from '../../kernel-sim/index.ts';
-import { humanDuration, isoTime, psCommand, renderTemplate, stime, table } from './format.ts';
+import {
+  goTime,
+  humanDuration,
+  isoTime,
+  psCommand,
+  renderTemplate,
+  stime,
+  table,
+} from './format.ts';
+import { TemplateError, executeTemplate, parseTemplate, tabwrite } from './template.ts';
+import type { TemplateData } from './template.ts';
 import {
   commandForm,
   execForm,
@@ -598,6 +609,139 @@ function status(c: Container, now: number): string {
   return 'Created';
 }
 
+/** formatter.ContainerContext's headers (docker 24 cli/command/formatter/container.go). */
+const PS_HEADERS: Readonly<Record<string, string>> = {
+  ID: 'CONTAINER ID',
+  Names: 'NAMES',
+  Image: 'IMAGE',
+  Command: 'COMMAND',
+  CreatedAt: 'CREATED AT',
+  RunningFor: 'CREATED',
+  Ports: 'PORTS',
+  State: 'STATE',
+  Status: 'STATUS',
+  Size: 'SIZE',
+  Labels: 'LABELS',
+  Mounts: 'MOUNTS',
+  LocalVolumes: 'LOCAL VOLUMES',
+  Networks: 'NETWORKS',
+};
+
+/** The raw format (formatter.NewContainerFormat, `--format raw`). */
+const PS_RAW_FORMAT = `container_id: {{.ID}}
+image: {{.Image}}
+command: {{.Command}}
+created_at: {{.CreatedAt}}
+state: {{- pad .State 1 0}}
+status: {{- pad .Status 1 0}}
+names: {{.Names}}
+labels: {{- pad .Labels 1 0}}
+ports: {{- pad .Ports 1 0}}
+`;
+
+/**
+ * What `docker ps --format` templates see: the methods of formatter.ContainerContext for one
+ * container (or, with none, the zero context the CLI checks a template against first). The
+ * model has no ports, labels, mounts or networks other than the default bridge; a container's
+ * writable layer is empty (0B) on top of its image.
+ */
+function psTemplateData(ctx: Ctx, c: Container | null, noTrunc: boolean): TemplateData {
+  const fields: Record<string, string> = c
+    ? {
+        ID: noTrunc ? c.config.id : c.config.id.slice(0, 12),
+        Names: c.config.name,
+        Image: c.config.image,
+        Command: psCommand(
+          c.config.init ? [DOCKER_INIT_PATH, '--', ...c.config.args] : c.config.args,
+          !noTrunc,
+        ),
+        CreatedAt: goTime(c.config.created),
+        RunningFor: `${humanDuration(ctx.now - c.config.created)} ago`,
+        Ports: '',
+        State: c.state.Status,
+        Status: status(c, ctx.now),
+        Size: `0B (virtual ${findImage(ctx, c.config.image)?.size ?? '0B'})`,
+        Labels: '',
+        Mounts: '',
+        LocalVolumes: '0',
+        Networks: 'bridge',
+      }
+    : Object.fromEntries(Object.keys(PS_HEADERS).map((k) => [k, '']));
+  return {
+    typeName: '*formatter.ContainerContext',
+    fields,
+    methods1: { Label: () => '' },
+    json: () =>
+      JSON.stringify(
+        Object.fromEntries(
+          Object.keys(fields)
+            .sort()
+            .map((k) => [k, fields[k]]),
+        ),
+      ),
+  };
+}
+
+/**
+ * `docker ps --format`: the template is first checked against an empty context (parse and
+ * execute errors end the command, status 1, before anything is listed), then `table` means a
+ * header row and Go's tabwriter, `json` is `{{json .}}`, `raw` the raw format; the two-character
+ * sequences \t and \n become a tab and a newline (cli/command/formatter/formatter.go).
+ */
+/**
+ * The CLI checks a --format template first, against an empty context, before it lists anything
+ * (cli/command/container/list.go buildContainerListOptions); even with --quiet.
+ */
+function psFormatError(ctx: Ctx, format: string, noTrunc: boolean): string | undefined {
+  const t = parseTemplate(format);
+  if (t instanceof TemplateError) return `failed to parse template: ${t.message}`;
+  const r = executeTemplate(t, psTemplateData(ctx, null, noTrunc));
+  return typeof r === 'string' ? undefined : `failed to execute template: ${r.message}`;
+}
+
+function psFormatted(ctx: Ctx, format: string, list: readonly Container[], noTrunc: boolean): void {
+  const source = format === 'raw' ? PS_RAW_FORMAT : format;
+  const isTable = source.startsWith('table');
+  const final = (isTable ? source.slice(5) : source === 'json' ? '{{json .}}' : source)
+    .replace(/^ +| +$/g, '')
+    .replace(/\\[tn]/g, (m) => (m === '\\t' ? '\t' : '\n'));
+  const t = parseTemplate(final);
+  if (t instanceof TemplateError) {
+    fail(ctx, `template parsing error: ${t.message}\n`, 1);
+    return;
+  }
+  let rows = '';
+  for (const c of list) {
+    const r = executeTemplate(t, psTemplateData(ctx, c, noTrunc));
+    if (typeof r !== 'string') {
+      fail(ctx, `template parsing error: ${r.message}\n`, 1);
+      return;
+    }
+    rows += `${r}\n`;
+  }
+  if (!isTable) {
+    out(ctx, rows);
+    ctx.exit(0);
+    return;
+  }
+  // The header: the same template over the header names, with the header functions (each
+  // returns its argument); an error ends the header there, as Go's Execute stops.
+  const h = executeTemplate(
+    t,
+    {
+      typeName: 'formatter.SubHeaderContext',
+      fields: PS_HEADERS,
+      // SubHeaderContext.Label: the last dot-separated part, - and _ as spaces.
+      methods1: { Label: (n) => (n.split('.').pop() ?? '').replace(/[-_]/g, ' ') },
+      isMap: true,
+      json: () => '',
+    },
+    true,
+  );
+  out(ctx, tabwrite(`${typeof h === 'string' ? h : h.partial}\n${rows}`));
+  ctx.exit(0);
+}
+
 function ps(ctx: Ctx, args: string[]): void {
   const p = parseFlags(
     args,
@@ -607,6 +751,7 @@ function ps(ctx: Ctx, args: string[]): void {
       q: { value: false, alias: 'quiet' },
       quiet: { value: false },
       'no-trunc': { value: false },
+      format: { value: true },
     },
     true,
   );
@@ -616,8 +761,21 @@ function ps(ctx: Ctx, args: string[]): void {
   }
   const all = isOn(p, 'all');
   const noTrunc = isOn(p, 'no-trunc');
+  const format = last(p, 'format') ?? '';
+  const quiet = isOn(p, 'quiet');
+  if (format !== '' && quiet)
+    err(ctx, 'WARNING: Ignoring custom format, because both --format and --quiet are set.\n');
   const list = listContainers(ctx).filter((c) => all || c.state.Running);
-  if (isOn(p, 'quiet')) {
+  const problem = format === '' ? undefined : psFormatError(ctx, format, noTrunc);
+  if (problem !== undefined) {
+    fail(ctx, `${problem}\n`, 1);
+    return;
+  }
+  if (format !== '' && format !== 'table' && !quiet) {
+    psFormatted(ctx, format, list, noTrunc);
+    return;
+  }
+  if (quiet) {
     out(ctx, list.map((c) => `${noTrunc ? c.config.id : c.config.id.slice(0, 12)}\n`).join(''));
     ctx.exit(0);
     return;

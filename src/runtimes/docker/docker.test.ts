@@ -106,6 +106,51 @@ describe('docker run -d / ps / top / stop', () => {
   });
 });
 
+// docker 24's CLI: cli/command/container/list.go checks the template against an empty
+// ContainerContext before listing (errors: "failed to parse template: ..." / "failed to
+// execute template: ...", status 1); formatter.go strips "table", turns the two characters \t
+// into a tab and writes the header (the same template over the header names) and the rows
+// through Go's tabwriter; without "table" the rows are printed as they are.
+describe('docker ps --format', () => {
+  const lines = [
+    'docker run -d --name web debian:12 sleep 1000',
+    "docker ps --format '{{.ID}} {{.Names}} {{.Image}} {{.Command}} {{.Status}}'",
+    "docker ps --format 'table {{.ID}}\\t{{.Names}}\\t{{.Status}}'",
+    "docker ps --format 'table {{.Names}} {{.State}}'",
+    "docker ps --format '{{.Names}}: {{.CreatedAt}} ({{.RunningFor}}) {{.Size}} {{.Networks}}'",
+    "docker ps --format '{{.Foo}}'; echo $?",
+    "docker ps -a --format 'table {{.ID}}\\t{{.Nope}}'; echo $?",
+    "docker ps --format '{{nosuch .ID}}'; echo $?",
+    "docker ps -q --format '{{.Names}}'",
+  ];
+  it('prints the documented fields, with or without a table, and says which field is unknown', () => {
+    const { text } = session(machine(), lines);
+    const id = outputOf(text, lines[0]!).slice(0, 12);
+    expect(outputOf(text, lines[1]!)).toBe(
+      `${id} web debian:12 "sleep 1000" Up Less than a second\n`,
+    );
+    expect(outputOf(text, lines[2]!)).toBe(
+      `CONTAINER ID   NAMES     STATUS\n${id}   web       Up Less than a second\n`,
+    );
+    expect(outputOf(text, lines[3]!)).toBe('NAMES STATE\nweb running\n');
+    expect(outputOf(text, lines[4]!)).toBe(
+      'web: 2024-01-01 08:00:00 +0000 UTC (Less than a second ago) 0B (virtual 117MB) bridge\n',
+    );
+    expect(outputOf(text, lines[5]!)).toBe(
+      'failed to execute template: template: :1:2: executing "" at <.Foo>: can\'t evaluate field Foo in type *formatter.ContainerContext\n1\n',
+    );
+    expect(outputOf(text, lines[6]!)).toBe(
+      'failed to execute template: template: :1:17: executing "" at <.Nope>: can\'t evaluate field Nope in type *formatter.ContainerContext\n1\n',
+    );
+    expect(outputOf(text, lines[7]!)).toBe(
+      'failed to parse template: template: :1: function "nosuch" not defined\n1\n',
+    );
+    expect(outputOf(text, lines[8]!)).toBe(
+      `WARNING: Ignoring custom format, because both --format and --quiet are set.\n${id}\n`,
+    );
+  });
+});
+
 describe('docker build: shell form vs exec form', () => {
   it('shell-form CMD on Debian: sh -c stays PID 1 and ignores SIGTERM (137 after 10 s)', () => {
     const m = machine();

@@ -78,6 +78,15 @@ export function isoTime(micros: number): string {
   return `2024-01-${two(day)}T${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}.${frac}000Z`;
 }
 
+/**
+ * Go's time.Time.String() of whole seconds in UTC (`time.Unix(created, 0).String()`, what
+ * `docker ps --format '{{.CreatedAt}}'` prints): 2024-01-01 08:00:05 +0000 UTC.
+ */
+export function goTime(micros: number): string {
+  const iso = isoTime(micros);
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} +0000 UTC`;
+}
+
 /** ps's STIME (HH:MM), with the lab's boot at 08:00. */
 export function stime(micros: number): string {
   const secs = (8 * 3600 + Math.floor(micros / 1e6)) % 86400;
