@@ -27,9 +27,10 @@
  *   model-vs-kernel           fork-exit-reap (trace on) divided by the real kernel's figure
  *   program-vs-kernel         fork-exit-wait-program divided by the real kernel's figure
  *
- * Memory: the 4194304-zombie machine holds about 2.2 GiB of heap (550 B per zombie), close to
- * Node's default old-space limit on small machines, so the `bench` script in package.json raises
- * the limit with --max-old-space-size rather than let the result depend on the machine.
+ * Memory: the 4194304-zombie machine holds about 1 GiB of heap and 1.2 GiB in all (260 and 306 B
+ * per zombie), near Node's default old-space limit on small machines, so the `bench` script in
+ * package.json raises the limit with --max-old-space-size rather than let the result depend on
+ * the machine.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -76,7 +77,7 @@ const CHUNK = 1_000;
  * (a collection that happens to fall inside it, another process on the CPU) than about the
  * model: it is run this many times and the median reported, with the best beside it.
  */
-const FILL_RUNS = 7;
+const FILL_RUNS = 9;
 /**
  * Fills run before the measured ones, as the fork-exit-reap runs have a warm-up: the fill's
  * path (a namespace one level down, children never reaped) is not the one fork-exit-reap
@@ -84,7 +85,7 @@ const FILL_RUNS = 7;
  * every task record survives (it then allocates them where survivors go) rather than the
  * model. The first of them is printed as zombie-fill-32768-first.
  */
-const FILL_WARMUPS = 3;
+const FILL_WARMUPS = 5;
 
 // ------------------------------------------------------------------ output
 
