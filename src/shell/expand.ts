@@ -36,8 +36,6 @@ interface Field {
   exists: boolean;
 }
 
-const GLOB_CHARS = /[*?[]/;
-
 function paramValue(env: ExpandEnv, name: string): string | undefined {
   if (/^[0-9]+$/.test(name)) {
     const n = Number(name);
@@ -341,10 +339,28 @@ export function globToRe(g: string): string {
   return re;
 }
 
-function hasActiveGlob(f: Field): boolean {
-  for (let i = 0; i < f.t.length; i++)
-    if (f.m[i] === '1' && GLOB_CHARS.test(f.t[i] ?? '')) return true;
+/**
+ * Whether unquoted text is a pattern: a `*` or `?`, or a `[` that a later `]` closes. A lone
+ * `[` (the test command's name) is no pattern, so no directory is read for it: bash's
+ * unquoted_glob_pattern_p and dash's expmeta both require the closing bracket.
+ */
+function isActivePattern(t: string, m: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    if (m[i] !== '1') continue;
+    const ch = t[i];
+    if (ch === '*' || ch === '?') return true;
+    if (ch === '[') {
+      let j = i + 1;
+      if (t[j] === '!' || t[j] === '^') j++;
+      j++; // a `]` right after the opening bracket is a member, not the end
+      for (; j < t.length; j++) if (t[j] === ']' && m[j] === '1') return true;
+    }
+  }
   return false;
+}
+
+function hasActiveGlob(f: Field): boolean {
+  return isActivePattern(f.t, f.m);
 }
 
 /** Pathname expansion of one field, sorted; [] when nothing matches. */
@@ -371,7 +387,7 @@ function glob(f: Field, env: ExpandEnv): string[] {
     const comp = comps[ci] as { t: string; m: string };
     const last = ci === comps.length - 1;
     const next: string[] = [];
-    const active = [...comp.t].some((ch, i) => comp.m[i] === '1' && GLOB_CHARS.test(ch));
+    const active = isActivePattern(comp.t, comp.m);
     for (const p of paths) {
       const join = (name: string): string =>
         p === '' ? name : p.endsWith('/') ? p + name : `${p}/${name}`;

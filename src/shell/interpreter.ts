@@ -1373,17 +1373,23 @@ export function newJob(st: ShState, pids: number[], cmd: string, bg: boolean, hi
     hidden,
   };
   st.jobs.push(job);
-  if (!hidden) {
-    st.jobOrder = st.jobOrder.filter((j) => j !== id);
-    st.jobOrder.push(id);
-  }
+  // A new id is never in jobOrder: removeJob takes an id out of both lists.
+  if (!hidden) st.jobOrder.push(id);
   return job;
 }
 
+/**
+ * One more than the highest job number in use (bash and dash number jobs this way). Jobs are
+ * kept in creation order and each new one is numbered above every job then in the table, so
+ * the highest is the last visible job: found from the end, not by a scan of a table that a
+ * loop of `cmd &` grows to thousands of entries.
+ */
 function nextJobId(st: ShState): number {
-  let id = 1;
-  for (const j of st.jobs) if (!j.hidden && j.id >= id) id = j.id + 1;
-  return id;
+  for (let i = st.jobs.length - 1; i >= 0; i--) {
+    const j = st.jobs[i]!;
+    if (!j.hidden) return j.id + 1;
+  }
+  return 1;
 }
 
 export function jobDone(j: Job): boolean {

@@ -27,6 +27,18 @@ describe('scripts', () => {
     expect(code).toBe(0);
   });
 
+  // bash 5.2 and dash 0.5.12 print these lines in a directory holding only a, b and ] (checked
+  // on Debian 12): a `[` is a pattern only when a later `]` closes it.
+  it.each(SHELLS)('%s: brackets in words: a pattern only when closed', (sh) => {
+    const { out, code } = runScript(
+      sh,
+      "cd /tmp && : > a && : > b && : > ']' && " +
+        'echo [ ; echo [a ; echo [ab] ; echo [!a] ; echo []] ; echo x[ ; echo [a-z ; [ 1 -lt 2 ] && echo ok',
+    );
+    expect(out).toBe('[\n[a\na b\n] b\n]\nx[\n[a-z\nok\n');
+    expect(code).toBe(0);
+  });
+
   it.each(SHELLS)('%s: control flow', (sh) => {
     const { out } = runScript(
       sh,
