@@ -19,6 +19,15 @@ function outputOf(transcript: string, line: string): string {
 }
 
 describe('the terminal, checked against the real kernel', () => {
+  it('a foreground pipeline after 12,000 zombie children runs to its end (each is reaped on the way)', () => {
+    // Waiting for `ps | wc -l`, the shell reaps the zombies of its background jobs; it used to
+    // stop after 10,000 in one step and take the pipeline for done, so the namespace died
+    // (its PID 1 exited) before ps printed anything.
+    const line =
+      "unshare --pid --fork --mount-proc sh -c 'i=0; while [ $i -lt 12000 ]; do sleep 0 & i=$((i+1)); done; echo filled $i; ps | wc -l; echo st $?'";
+    expect(outputOf(run(line), line)).toMatch(/^filled 12000\n\d+\nst 0\n$/);
+  });
+
   it('the acceptance case: sh as PID 1 of a new namespace, its sleeps, and ps (issue 4)', () => {
     const line =
       "unshare --pid --fork --mount-proc sh -c 'sleep 100 & sleep 200 & sleep 0.2; ps -o pid,ppid,stat,comm'";

@@ -1413,11 +1413,27 @@ export function removeJob(st: ShState, id: number): void {
   st.jobOrder = st.jobOrder.filter((j) => j !== id);
 }
 
+/** Removes several jobs at once (one pass over the table, not one per job). */
+export function removeJobs(st: ShState, jobs: readonly Job[]): void {
+  if (jobs.length === 0) return;
+  const gone = new Set(jobs.map((j) => j.id));
+  st.jobs = st.jobs.filter((j) => !gone.has(j.id));
+  st.jobOrder = st.jobOrder.filter((id) => !gone.has(id));
+}
+
 /** Records a wait result in the job table (other children, e.g. adopted orphans, are dropped). */
 export function recordWait(st: ShState, pid: number, status: number): void {
-  for (const j of st.jobs) {
+  // Children are mostly reaped in the order they were started, so the search starts at the
+  // job the last one belonged to and wraps around: a shell reaping thousands of background
+  // jobs finds each at once instead of scanning the table from the top every time.
+  const n = st.jobs.length;
+  const hint = st.waitHint !== undefined && st.waitHint < n ? st.waitHint : 0;
+  for (let k = 0; k < n; k++) {
+    const at = (hint + k) % n;
+    const j = st.jobs[at]!;
     const i = j.pids.indexOf(pid);
     if (i < 0) continue;
+    st.waitHint = at;
     if (wifstopped(status)) {
       j.stopped = true;
       j.told = false;
@@ -1448,19 +1464,21 @@ function waitAny(
   ctx: Ctx,
   st: ShState,
   untraced: boolean,
-  jobIds: number[],
+  jobIds: number[] | (() => number[]),
   lost = 127,
 ): 'block' | 'next' {
+  // The jobs' ids are needed only when the children are gone (ECHILD).
+  const ids = (): number[] => (typeof jobIds === 'function' ? jobIds() : jobIds);
   const wake = takeWait(st);
   if (wake !== undefined) {
     if (typeof wake === 'object') recordWait(st, wake.pid, wake.status);
-    else if (wake === 'ECHILD') markLost(st, jobIds, lost);
+    else if (wake === 'ECHILD') markLost(st, ids(), lost);
     return 'next';
   }
   const r = ctx.wait(-1, untraced ? WUNTRACED : 0);
   if (typeof r === 'object' && 'blocked' in r) return 'block';
   if (typeof r === 'object' && 'pid' in r) recordWait(st, r.pid, r.status);
-  else if (r === 'ECHILD') markLost(st, jobIds, lost);
+  else if (r === 'ECHILD') markLost(st, ids(), lost);
   return 'next';
 }
 
@@ -1480,11 +1498,20 @@ function markLost(st: ShState, jobIds: number[], lost: number): void {
   }
 }
 
+/**
+ * A bound on the loops that wait or read within one step: above anything legitimate (a PID
+ * namespace holds at most 4,194,304 PIDs, so no wait loop reaps more children, and no line the
+ * lab reads is that long), so it only stops a bug in the model from spinning forever. It was
+ * 10,000, and a shell with more zombie children than that (`sleep 0 &` in a loop, then any
+ * foreground command) took its foreground job for done after reaping 10,000 of them.
+ */
+const STEP_GUARD = 1 << 23;
+
 function stepFg(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'fg' }>): R {
   const job = st.jobs.find((j) => j.id === f.job);
   const jc = st.interactive && !st.isChild;
   if (job === undefined) return done(st, st.status);
-  for (let guard = 0; guard < 10000; guard++) {
+  for (let guard = 0; guard < STEP_GUARD; guard++) {
     if (jobDone(job) || job.stopped) break;
     if (waitAny(ctx, st, jc, [job.id], lostStatus(st)) === 'block') return 'block';
   }
@@ -1595,51 +1622,61 @@ export function doneText(job: Job): string {
   return code === 0 ? 'Done' : `Exit ${code}`;
 }
 
+/** Whether `wait` waits for job `j`: every visible job, or the ones it was given. */
+const waitTarget = (f: Extract<Frame, { k: 'waitb' }>, j: Job): boolean =>
+  f.all ? !j.hidden : f.jobs.includes(j.id);
+
+/**
+ * Whether some job `wait` waits for is still running. Jobs before `f.from` are done and stay
+ * done, so a `wait` for thousands of background jobs (a loop of `cmd &`) looks at each job
+ * about once in all, not once per child it reaps.
+ */
+function stillWaiting(st: ShState, f: Extract<Frame, { k: 'waitb' }>): boolean {
+  let i = Math.min(f.from ?? 0, st.jobs.length);
+  while (i < st.jobs.length && (jobDone(st.jobs[i]!) || !waitTarget(f, st.jobs[i]!))) i++;
+  f.from = i;
+  for (; i < st.jobs.length; i++) {
+    const j = st.jobs[i]!;
+    if (waitTarget(f, j) && !j.stopped && !jobDone(j)) return true;
+  }
+  return false;
+}
+
 function stepWaitBuiltin(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'waitb' }>): R {
-  for (let guard = 0; guard < 10000; guard++) {
+  for (let guard = 0; guard < STEP_GUARD; guard++) {
     if (st.pending.length > 0) {
       // A trapped signal interrupts `wait`: status 128+sig, then the trap runs.
       return done(st, 128 + (st.pending[0] ?? 0));
     }
     if (st.sigint && !st.interactive) return done(st, 130);
-    const targets = f.all
-      ? st.jobs.filter((j) => !j.hidden && !j.stopped && !jobDone(j))
-      : st.jobs.filter((j) => f.jobs.includes(j.id));
-    const waiting = targets.filter((j) => !jobDone(j) && !j.stopped);
-    if (waiting.length === 0) {
+    if (!stillWaiting(st, f)) {
       let status = f.missing > 0 ? 127 : 0;
       // An interactive shell reports each job `wait` collected right away ("[1]+  Exit 3 ...",
       // before the next command's output), as bash 5.2 does; a script just forgets them.
-      const forget = (j: Job): void => {
-        if (st.interactive && !j.hidden) err(ctx, `${jobLine(st, j, doneText(j))}\n`);
-        removeJob(st, j.id);
-      };
+      const collected = st.jobs.filter((j) => waitTarget(f, j) && jobDone(j));
       if (!f.all) {
         const lastId = f.jobs[f.jobs.length - 1];
         const lastJob = st.jobs.find((j) => j.id === lastId);
         if (lastJob) status = jobStatus(lastJob);
-        for (const j of targets) if (jobDone(j)) forget(j);
-      } else {
-        for (const j of st.jobs.filter((x) => !x.hidden && jobDone(x))) forget(j);
-        status = 0;
-      }
+      } else status = 0;
+      if (st.interactive) {
+        // Each report sees the table as it is after the previous job left (its +/- marks).
+        for (const j of collected) {
+          if (!j.hidden) err(ctx, `${jobLine(st, j, doneText(j))}\n`);
+          removeJob(st, j.id);
+        }
+      } else removeJobs(st, collected);
       return done(st, status);
     }
-    if (
-      waitAny(
-        ctx,
-        st,
-        false,
-        waiting.map((j) => j.id),
-      ) === 'block'
-    )
-      return 'block';
+    const waiting = (): number[] =>
+      st.jobs.filter((j) => waitTarget(f, j) && !j.stopped && !jobDone(j)).map((j) => j.id);
+    if (waitAny(ctx, st, false, waiting) === 'block') return 'block';
   }
   return 'block';
 }
 
 function stepRead(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'readb' }>): R {
-  for (let guard = 0; guard < 10000; guard++) {
+  for (let guard = 0; guard < STEP_GUARD; guard++) {
     if (st.pending.length > 0) return done(st, 128 + (st.pending[0] ?? 0));
     if (st.sigint && !st.interactive) return done(st, 130);
     const nl = st.readBuf.indexOf('\n');
@@ -1892,7 +1929,7 @@ function stepCmdsub(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'cmdsub' }>): 
     f.phase = 1;
   }
   if (f.phase === 1) {
-    for (let guard = 0; guard < 100000; guard++) {
+    for (let guard = 0; guard < STEP_GUARD; guard++) {
       const wake = takeRead(st);
       const r = wake !== undefined ? wake : ctx.read(f.fd);
       if (typeof r === 'object' && 'blocked' in r) return 'block';
@@ -1905,7 +1942,7 @@ function stepCmdsub(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'cmdsub' }>): 
   }
   const job = st.jobs.find((j) => j.id === f.job);
   if (job) {
-    for (let guard = 0; guard < 10000 && !jobDone(job); guard++) {
+    for (let guard = 0; guard < STEP_GUARD && !jobDone(job); guard++) {
       if (waitAny(ctx, st, false, [job.id], lostStatus(st)) === 'block') return 'block';
     }
     st.subStatus = jobStatus(job);

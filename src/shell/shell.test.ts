@@ -39,6 +39,20 @@ describe('scripts', () => {
     expect(code).toBe(0);
   });
 
+  // Thousands of background jobs: the foreground commands after them get their own status and
+  // output, and `wait` collects them all (it looks at each job about once, not once per child).
+  it.each(['sh', 'bash'] as const)(
+    '%s: 10,050 background jobs, then a foreground job and wait',
+    (sh) => {
+      const { out, code } = runScript(
+        sh,
+        'i=0; while [ $i -lt 10050 ]; do sleep 0 & i=$((i+1)); done; sleep 0.1; (exit 7); echo "fg $?"; echo x | cat; wait; echo "wait $?"',
+      );
+      expect(out).toBe('fg 7\nx\nwait 0\n');
+      expect(code).toBe(0);
+    },
+  );
+
   it.each(SHELLS)('%s: control flow', (sh) => {
     const { out } = runScript(
       sh,

@@ -103,7 +103,14 @@ export type Frame =
   | { k: 'subs'; srcs: string[]; out: string[] }
   | { k: 'cmdsub'; src: string; phase: 0 | 1 | 2; fd: number; buf: string; job: number }
   | { k: 'fg'; job: number }
-  | { k: 'waitb'; jobs: number[]; all: boolean; missing: number }
+  | {
+      k: 'waitb';
+      jobs: number[];
+      all: boolean;
+      missing: number;
+      /** Jobs before this index in the table are done: not looked at again (a hint only). */
+      from?: number;
+    }
   | { k: 'readb'; names: string[]; raw: boolean }
   | {
       k: 'restore';
@@ -167,6 +174,8 @@ export interface ShState {
   nextJob: number;
   /** Job ids, most recent last (for %+ and %-). */
   jobOrder: number[];
+  /** Where recordWait found the last reaped child's job (a search hint, not state that matters). */
+  waitHint?: number;
   frames: Frame[];
   isChild: boolean;
   line: number;
