@@ -24,6 +24,12 @@
  *   real-kernel-fork-exit-wait  bench/fork_exit_wait.c on the machine's own kernel
  *   fork-exit-wait-program    the same cycle run by a program inside the model (the twin of the C
  *                             benchmark: fork, child _exit(0), blocking waitpid), trace on
+ *   shell-zombie-fill-30000   the lab's own world (as `pidlab run` and the page boot it): dash
+ *                             in a new PID namespace runs `sleep 0 &` 30,000 times (each child
+ *                             a zombie until the closing `wait`); wall time of the whole line
+ *   real-shell-zombie-fill-30000  the same line run by this machine's dash on its own kernel (as
+ *                             root, with util-linux unshare; skipped elsewhere)
+ *   shell-fill-vs-kernel      the real line's time divided by the lab's
  *   model-vs-kernel           fork-exit-reap (trace on) divided by the real kernel's figure
  *   program-vs-kernel         fork-exit-wait-program divided by the real kernel's figure
  *
@@ -47,6 +53,8 @@ import {
   type ProgramContext,
   type TaskId,
 } from '../src/kernel-sim/index.ts';
+import { createLabMachine } from '../src/lab/world.ts';
+import { runScript } from '../src/lab/script.ts';
 
 // `npm run bench` runs an esbuild bundle from bench/.build/ (plain JavaScript, as the browser
 // gets it, rather than tsx's instrumented transform); the sources sit one level up then.
@@ -366,6 +374,60 @@ function benchForkLoop(cycles: number): number {
   return Math.round(cycles / seconds);
 }
 
+// ------------------------------------------------------------------ a fill typed at the prompt
+
+const SHELL_FILL = 30_000;
+
+/**
+ * What a learner types to fill a namespace with zombies, on the lab's machine: the shell's
+ * interpreter, job table and fork path included. dash reaps finished background jobs only when
+ * it waits, so every `sleep 0` becomes a zombie and stays one until the closing `wait`.
+ */
+function shellZombieFill(): number {
+  const machine = createLabMachine();
+  const line =
+    "unshare --pid --fork --mount-proc sh -c 'i=0; while [ $i -lt " +
+    SHELL_FILL +
+    " ]; do sleep 0 & i=$((i+1)); done; echo filled $i; wait'";
+  const start = performance.now();
+  const result = runScript(machine, line);
+  const ms = performance.now() - start;
+  if (!result.finished) fail('the shell fill did not return to the prompt');
+  if (!result.transcript.includes(`filled ${SHELL_FILL}\n`))
+    fail(`the shell fill printed: ${result.transcript.slice(-300)}`);
+  let zombies = 0;
+  for (const e of result.trace) if (e.type === 'zombie' && e.task.comm === 'sleep') zombies++;
+  if (zombies !== SHELL_FILL)
+    fail(`the shell fill made ${zombies} zombies, expected ${SHELL_FILL}`);
+  return ms;
+}
+
+/**
+ * The same line on this machine's own kernel and dash, where it can run (root, util-linux
+ * unshare): wall time in milliseconds, or undefined.
+ */
+function realShellZombieFill(): number | undefined {
+  if (process.getuid?.() !== 0) {
+    note('not root: real-shell-zombie-fill skipped');
+    return undefined;
+  }
+  const script = `i=0; while [ $i -lt ${SHELL_FILL} ]; do sleep 0 & i=$((i+1)); done; echo filled $i; wait`;
+  const start = performance.now();
+  let out: string;
+  try {
+    out = execFileSync('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', script], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+  } catch {
+    note('unshare --pid failed here: real-shell-zombie-fill skipped');
+    return undefined;
+  }
+  const ms = performance.now() - start;
+  if (out.trim() !== `filled ${SHELL_FILL}`) fail(`the real shell fill printed '${out.trim()}'`);
+  return ms;
+}
+
 // ------------------------------------------------------------------ main
 
 function main(): void {
@@ -403,6 +465,15 @@ function main(): void {
   benchForkLoop(20_000); // warm-up
   const loopRate = benchForkLoop(300_000);
   figure('fork-exit-wait-program', loopRate, 'cycles/s');
+
+  shellZombieFill(); // warm-up
+  const shellFill = shellZombieFill();
+  figure(`shell-zombie-fill-${SHELL_FILL}`, (shellFill / 1000).toFixed(2), 's');
+  const realShellFill = realShellZombieFill();
+  if (realShellFill !== undefined) {
+    figure(`real-shell-zombie-fill-${SHELL_FILL}`, (realShellFill / 1000).toFixed(2), 's');
+    figure('shell-fill-vs-kernel', (realShellFill / shellFill).toFixed(1), 'x');
+  }
 
   const real = realKernelForkExitWait();
   if (real !== undefined) {
