@@ -151,7 +151,7 @@ export class Core {
     return this.trace.addTask(t.id, t.ns, nums, 0, nums.length, t.comm);
   }
 
-  /** Appends a hot event as columns, or as an object (`fallback`) when its rule has no index. */
+  /** Appends a hot event as columns; false when its rule has no index (store an object then). */
   private column(
     kind: Parameters<TraceLog['push']>[0],
     rule: RuleId,
