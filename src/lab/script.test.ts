@@ -94,6 +94,27 @@ describe('the terminal, checked against the real kernel', () => {
     expect(t).toContain('root@host:~# sleep 100\n^C\nroot@host:~# echo $?\n130\n');
   });
 
+  // bash jobs.c wait_for(): a foreground job killed by SIGINT in a list or a loop makes the
+  // interactive shell act as if it got the SIGINT (ADDINTERRUPT, throw_to_top_level) unless
+  // SIGINT is trapped outside a loop. Fidelity cases 11-keys:1-3 and :12.
+  it('tty/isig: ^C to a job in a list (;, &&, ||) abandons the rest of the line, $? 130', () => {
+    for (const line of ['sleep 100; echo not reached', 'sleep 100 || echo not reached']) {
+      const t = run([line, '^C', 'echo $?'].join('\n'));
+      expect(t).toContain(`root@host:~# ${line}\n^C\nroot@host:~# echo $?\n130\n`);
+    }
+  });
+
+  it('tty/isig: ^C to a job in a loop abandons the loop, even with SIGINT trapped', () => {
+    const line = "trap 'echo trapped' INT; for i in 1 2; do sleep 100; echo $i; done";
+    const t = run([line, '^C', 'echo $?'].join('\n'));
+    expect(t).toContain(`root@host:~# ${line}\n^C\nroot@host:~# echo $?\n130\n`);
+  });
+
+  it('tty/isig: with SIGINT trapped, ^C to a job in a list only ends that job (no trap runs)', () => {
+    const line = "trap 'echo trapped' INT; sleep 100; echo status $?";
+    expect(outputOf(run([line, '^C'].join('\n')), line)).toBe('^C\nstatus 130\n');
+  });
+
   it('is deterministic: the same script gives the same transcript and trace', () => {
     const script = ['sleep 1 &', 'sh -c "sleep 0.2 & exit 3"', 'echo $?', 'jobs', 'wait'].join(
       '\n',

@@ -1505,6 +1505,7 @@ function stepFg(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'fg' }>): R {
   if (killer !== 0 && killer !== 13) {
     const core = (last & 0x80) !== 0 ? ' (core dumped)' : '';
     if (killer === SIGINT) {
+      if (jc && interruptsLine(st)) return abandonLine(ctx, st);
       if (jc) err(ctx, '\n');
     } else if (jc || st.flavor === 'dash' || st.flavor === 'ash') {
       err(ctx, `${signalText(killer)}${core}\n`);
@@ -1521,6 +1522,32 @@ function stepFg(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'fg' }>): R {
       st.sigint = false;
   }
   if (jc) notifyAfterForeground(ctx, st);
+  return 'next';
+}
+
+/**
+ * bash's wait_for(): a foreground job of an interactive shell with job control killed by SIGINT
+ * (^C) in a for/while/until loop, or in a list (`a; b`, `a && b`, `a || b`: executing_list,
+ * compatibility level above 32), makes the shell act as if it got the SIGINT itself
+ * (ADDINTERRUPT) unless SIGINT is trapped outside a loop: throw_to_top_level() abandons the rest
+ * of the line, prints a newline and prompts again, $? 130. Alone, the job gets only the newline.
+ */
+function interruptsLine(st: ShState): boolean {
+  if (st.flavor !== 'bash' || st.frames[0]?.k !== 'repl') return false;
+  const loop = st.frames.some((f) => f.k === 'loop' || f.k === 'for');
+  const list = st.frames.some(
+    (f) => (f.k === 'list' && f.node.items.length > 1) || f.k === 'andor',
+  );
+  const trapped = st.traps[String(SIGINT)] !== undefined;
+  return loop || (!trapped && list);
+}
+
+/** throw_to_top_level() in an interactive shell: the newline, $? 130, the prompt again. */
+function abandonLine(ctx: Ctx, st: ShState): R {
+  err(ctx, '\n');
+  st.frames = [{ k: 'repl', phase: 'prompt', buf: '', queue: [] }];
+  st.ctl = null;
+  st.status = 128 + SIGINT;
   return 'next';
 }
 
