@@ -44,3 +44,13 @@ unshare --pid --fork --mount-proc tini -- sleep 5; echo status $?   #@keys 0.3 ^
 unshare --pid --fork --mount-proc dumb-init sleep 5; echo status $?   #@keys 0.3 ^C
 # A background job gets no SIGWINCH: only the foreground group does.
 sh -c 'trap "echo bg got it" WINCH; sleep 1; echo bg done' & sh -c 'trap "echo fg got it" WINCH; sleep 0.5'; wait   #@keys 0.2 size=90x30
+# bash's current (+) and previous (-) job (jobs.c set_current_job, reset_current): a stopped job
+# stays current when a job starts in the background; a job seen to stop becomes current; `fg`
+# makes its job current; a continued job (waitchld with WCONTINUED) resets them; `jobs` and the
+# notices delete the dead jobs after the whole list, so their marks are those of before.
+sleep 5; sleep 7 & sleep 0.1; jobs; kill %1 %2; x=$(sleep 0.1); jobs   #@keys 0.3 ^Z
+sleep 5; sleep 6; jobs; kill %1 %2; x=$(sleep 0.1); jobs   #@keys 0.3 ^Z 0.3 ^Z
+sleep 5; sleep 6; jobs; fg %1; jobs; kill %2   #@keys 0.3 ^Z 0.3 ^Z 0.3 ^C
+sleep 5; sleep 6; sleep 8 & sleep 0.1; jobs; bg %1; sleep 0.1; jobs; fg %2; jobs; kill %1 %3; x=$(sleep 0.1); jobs   #@keys 0.3 ^Z 0.3 ^Z 0.5 ^C
+sleep 7 & sleep 8 & sleep 0.1; jobs; kill %2; sleep 0.1; jobs; kill %1; x=$(sleep 0.1); jobs
+sleep 5; sleep 7 & sleep 0.1; jobs; fg %2; jobs; kill %1   #@keys 0.3 ^Z 0.4 ^Z
