@@ -3,9 +3,11 @@
  * run twice — on this machine's Linux kernel, inside a pseudo-terminal (util-linux `script`) with
  * bash as the shell, and in the model, typed at the lab's root prompt — and what the terminal
  * shows is compared exactly (both rendered the same way: tabs to spaces, CR LF to LF).
- * Each line must be self-contained. Where the real side cannot run (not Linux, not root, no
- * unshare/script), it says so in one line and checks nothing (exit 0); it never reports a pass
- * it did not check.
+ * Each line must be self-contained. A line may end with a `#@keys` directive (keys.ts): keys and
+ * resizes done at given times while it runs, on a pty of its own on the real side (keys_pty.py)
+ * and at the same virtual times in the model. Where the real side cannot run (not Linux, not
+ * root, no unshare/script/python3), it says so in one line and checks nothing (exit 0); it never
+ * reports a pass it did not check.
  *
  * Options: `--only TEXT` runs the cases whose id or line contains TEXT; `--record` (a full run
  * only) writes fidelity/checked.json, the record the page's "checked against Linux" badge reads
@@ -29,12 +31,26 @@ import { Screen } from '../src/terminal/screen.ts';
 import { RULES } from '../src/kernel-sim/rules.ts';
 import type { RuleId } from '../src/kernel-sim/rules.ts';
 import { coverageSummary, parseCases, ruleCoverage, serializeRecord } from './record.ts';
+import { KeysSyntaxError, parseKeyedLine, runKeyedLine } from './keys.ts';
+import type { KeyedLine } from './keys.ts';
 import type { CaseResult, FidelityRecord } from './record.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const CASES = join(HERE, 'cases');
 const RECORD = join(HERE, 'checked.json');
-const NEEDED = ['unshare', 'script', 'flock', 'tini', 'dumb-init', 'catatonit', 'ps', 'timeout'];
+const NEEDED = [
+  'unshare',
+  'script',
+  'flock',
+  'tini',
+  'dumb-init',
+  'catatonit',
+  'ps',
+  'timeout',
+  'python3',
+];
+/** The real side of the keystroke driver (`#@keys`, keys.ts). */
+const KEYS_PTY = join(HERE, 'keys_pty.py');
 /**
  * Held (flock) while a line runs on the real side: the lines use fixed names (the pidlab-fid
  * cgroup, /tmp/pidlab-* files), so two runs on one machine (two checkouts, CI) take turns per
@@ -111,6 +127,35 @@ function onLinux(line: string): string {
 }
 
 /**
+ * A line with a `#@keys` directive (keys.ts): the same interactive bash, on a pty of its own
+ * (python3's pty module, fidelity/keys_pty.py), with the directive's keys written to the pty at
+ * their times and its resizes made with TIOCSWINSZ; the output is rendered as `onLinux` renders
+ * script's. A line that ended before an action was due says so, and never matches the model.
+ */
+function onLinuxKeyed(line: KeyedLine): string {
+  const r = spawnSync('flock', ['-o', '-w', '120', LOCK, 'python3', KEYS_PTY], {
+    encoding: 'utf8',
+    timeout: 150_000,
+    env: {
+      ...process.env,
+      SHELL: '/bin/bash',
+      TERM: 'xterm-256color',
+      FIDELITY_LINE: `${line.command}\n:`,
+      FIDELITY_ACTIONS: JSON.stringify(
+        line.actions.map((a) =>
+          a.kind === 'type'
+            ? { at: a.at, kind: a.kind, data: a.data, item: a.item }
+            : { at: a.at, kind: a.kind, cols: a.cols, rows: a.rows, item: a.item },
+        ),
+      ),
+    },
+  });
+  if (r.status !== 0)
+    return `(Linux: ${r.stderr?.trim() || `keys_pty.py exited with ${String(r.status ?? r.signal)}`})\n${render(r.stdout ?? '')}`;
+  return render(r.stdout ?? '');
+}
+
+/**
  * The model's rules that no case can exercise on this machine, and why. The rule-coverage report
  * lists them apart from the rules no case exercises yet (which want a case).
  */
@@ -124,18 +169,12 @@ const NOT_CHECKABLE: Partial<Record<RuleId, string>> = {
   'threads/pid-space':
     "threads need a multithreaded program on both sides; the model's are the app models (node, go), which this machine does not run",
   'kill/eperm': 'needs a process of another user: the model has no su/setpriv/runuser to start one',
-  'tty/isig':
-    'a control key (^C, ^Z, ^\\) needs typing into the running line; the real side runs the line with bash -ic and cannot press keys',
   'setsid/eperm':
     'setsid() by a group leader: util-linux setsid forks first to avoid exactly that, and no other tool on both sides calls it as a leader',
   'sig/resethand':
     "SA_RESETHAND is used only by the model's node app (its SignalExit handler); this machine runs no such app as a case",
   'sig/unkillable-at-delivery':
     'needs a signal queued to a namespace init while it has a handler or blocks it, and its handler removed before delivery: no shell or init on both sides does that',
-  'tty/hangup':
-    "needs the terminal's session leader to exit: the lab's login shell stays, the real side's bash exits after every line",
-  'tty/winch':
-    'a window resize while a line runs: the real side cannot resize its pty mid-line, the model has no stty',
 };
 
 interface ModelRun {
@@ -148,6 +187,14 @@ function inModel(line: string): ModelRun {
   const run = runScript(createLabMachine({ cols: COLS, rows: 30 }), line);
   const rules = new Set<string>(run.trace.map((e) => e.rule));
   return { screen: modelScreen(line, run.transcript), rules };
+}
+
+/** The model's side of a `#@keys` line: the same keys at the same virtual times (keys.ts). */
+function inModelKeyed(line: KeyedLine): ModelRun {
+  const run = runKeyedLine(createLabMachine({ cols: COLS, rows: 30 }), line, 120_000_000);
+  const rules = new Set<string>(run.trace.map((e) => e.rule));
+  const screen = modelScreen(line.command, run.transcript);
+  return { screen: run.late === undefined ? screen : `(model: ${run.late})\n${screen}`, rules };
 }
 
 function modelScreen(line: string, t: string): string {
@@ -289,8 +336,21 @@ function main(): number {
     for (const c of cases) {
       const { id, line } = c;
       const reason = c.known;
-      let real = onLinux(line);
-      const modelRun = inModel(line);
+      let keyed: KeyedLine;
+      try {
+        keyed = parseKeyedLine(line);
+      } catch (e) {
+        if (!(e instanceof KeysSyntaxError)) throw e;
+        results[id] = { line, result: 'fail' };
+        failed++;
+        failures.push(`${id} ${line}\nmalformed #@keys directive: ${e.message}`);
+        process.stdout.write(`${'FAIL'.padEnd(5)} ${id.padEnd(24)} ${line}\n`);
+        continue;
+      }
+      const linux = (): string =>
+        keyed.actions.length === 0 ? onLinux(line) : onLinuxKeyed(keyed);
+      let real = linux();
+      const modelRun = keyed.actions.length === 0 ? inModel(line) : inModelKeyed(keyed);
       for (const r of modelRun.rules) seen.add(r);
       const model = modelRun.screen;
       // An empty Linux side means the command did not run there: never a pass.
@@ -300,7 +360,7 @@ function main(): number {
       // so a racy case stays visible and gets a settle sleep.
       let retried = false;
       if (!same && reason === undefined) {
-        const again = onLinux(line);
+        const again = linux();
         if (again !== real && again !== '' && again === model) {
           real = again;
           same = true;

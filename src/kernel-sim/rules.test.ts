@@ -1189,6 +1189,37 @@ describe('terminals and pipes (drivers/tty, fs/pipe.c)', () => {
     expect(k.ttyInfo(tty).session).toBe(0);
   });
 
+  ruleTest(
+    'tty/hangup',
+    'a pty whose session leader exits sends SIGHUP alone; giving it up (TIOCNOTTY) adds SIGCONT',
+    () => {
+      // disassociate_ctty(on_exit): `if (!on_exit) kill_pgrp(tty_pgrp, SIGCONT, on_exit)`
+      // (fidelity case 11-keys: a CONT trap in the foreground group does not run on exit).
+      const hangups = (k: Kernel): number[] =>
+        eventsOf(k, 'signal')
+          .filter((e) => e.rule === 'tty/hangup')
+          .map((e) => e.sig);
+      const k = boot();
+      const { leader } = onTty(k);
+      const child = fork(k, leader);
+      k.sys(child.task).sigaction(SIGHUP, 'handler');
+      k.sys(child.task).sigaction(SIGCONT, 'handler');
+      k.sys(leader).exit(0);
+      k.settle();
+      expect(hangups(k)).toEqual([SIGHUP]);
+      expect(log(k, child.task).filter((e) => e.call === 'signal')).toHaveLength(1);
+
+      const k2 = boot();
+      const t2 = onTty(k2);
+      const c2 = fork(k2, t2.leader);
+      k2.sys(c2.task).sigaction(SIGHUP, 'handler');
+      k2.sys(c2.task).sigaction(SIGCONT, 'handler');
+      expect(k2.sys(t2.leader).dropControllingTty()).toBe(0);
+      k2.settle();
+      expect([...new Set(hangups(k2))]).toEqual([SIGHUP, SIGCONT]);
+    },
+  );
+
   ruleTest('tty/winch', 'resizing the terminal sends SIGWINCH to the foreground group', () => {
     const k = boot();
     const { tty, leader } = onTty(k);

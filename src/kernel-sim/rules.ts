@@ -327,7 +327,7 @@ export const RULES = {
   },
   'tty/hangup': {
     title: 'The session leader left: hang-up',
-    text: 'The session leader that owned the terminal exited, so its foreground process group gets SIGHUP (and SIGCONT) and the terminal is released.',
+    text: 'The session leader that owned the terminal exited, so its foreground process group gets SIGHUP and the terminal is released (a leader that gives the terminal up with TIOCNOTTY sends SIGCONT after the SIGHUP).',
     source: 'drivers/tty/tty_jobctrl.c: disassociate_ctty(); credentials(7)',
   },
   'tty/winch': {

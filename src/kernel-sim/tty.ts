@@ -217,21 +217,25 @@ export function dropControllingTty(k: Core, t: Task): 0 | Errno {
   if (t.inherited.ctty === 0) return 'ENOTTY';
   const tty = k.state.ttys.get(t.inherited.ctty);
   withInherited(t, { ctty: 0 });
-  if (tty && t.session === t.id && tty.session === t.session) disassociateCtty(k, tty);
+  if (tty && t.session === t.id && tty.session === t.session) disassociateCtty(k, tty, false);
   return 0;
 }
 
 /**
  * disassociate_ctty(): when a session leader exits (or gives up the terminal) its foreground
- * process group gets SIGHUP and SIGCONT, and the terminal no longer belongs to the session.
+ * process group gets SIGHUP, and the terminal no longer belongs to the session. SIGCONT follows
+ * only when it gave the terminal up (TIOCNOTTY, `onExit` false): on exit a pseudo-terminal's
+ * foreground group gets SIGHUP alone (`if (!on_exit) kill_pgrp(tty_pgrp, SIGCONT, on_exit)`).
+ * The lab's terminals are all pseudo-terminals; a real console would be hung up instead
+ * (tty_vhangup_session), which the model does not have.
  */
-export function disassociateCtty(k: Core, tty: Tty): void {
+export function disassociateCtty(k: Core, tty: Tty, onExit = true): void {
   const fg = tty.fgPgrp;
   setSession(tty, NO_TASK);
   setFgPgrp(tty, NO_TASK);
   if (fg !== NO_TASK && groupSizeOf(k, fg) > 0) {
     killPgrp(k, null, fg, SIGHUP, 'tty/hangup');
-    killPgrp(k, null, fg, SIGCONT, 'tty/hangup');
+    if (!onExit) killPgrp(k, null, fg, SIGCONT, 'tty/hangup');
   }
   for (const task of k.tasks())
     if (task.inherited.ctty === tty.id) withInherited(task, { ctty: 0 });

@@ -103,6 +103,70 @@ describe('the terminal, checked against the real kernel', () => {
     expect(t).toContain('root@host:~# sleep 100\n^C\nroot@host:~# echo $?\n130\n');
   });
 
+  // bash jobs.c wait_for(): a foreground job killed by SIGINT in a list or a loop makes the
+  // interactive shell act as if it got the SIGINT (ADDINTERRUPT, throw_to_top_level) unless
+  // SIGINT is trapped outside a loop. Fidelity cases 11-keys:1-3 and :12.
+  it('tty/isig: ^C to a job in a list (;, &&, ||) abandons the rest of the line, $? 130', () => {
+    for (const line of ['sleep 100; echo not reached', 'sleep 100 || echo not reached']) {
+      const t = run([line, '^C', 'echo $?'].join('\n'));
+      expect(t).toContain(`root@host:~# ${line}\n^C\nroot@host:~# echo $?\n130\n`);
+    }
+  });
+
+  it('tty/isig: ^C to a job in a loop abandons the loop, even with SIGINT trapped', () => {
+    const line = "trap 'echo trapped' INT; for i in 1 2; do sleep 100; echo $i; done";
+    const t = run([line, '^C', 'echo $?'].join('\n'));
+    expect(t).toContain(`root@host:~# ${line}\n^C\nroot@host:~# echo $?\n130\n`);
+  });
+
+  it('tty/isig: with SIGINT trapped, ^C to a job in a list only ends that job (no trap runs)', () => {
+    const line = "trap 'echo trapped' INT; sleep 100; echo status $?";
+    expect(outputOf(run([line, '^C'].join('\n')), line)).toBe('^C\nstatus 130\n');
+  });
+
+  // bash's current (+) and previous (-) job, jobs.c set_current_job/reset_current: fidelity
+  // cases 11-keys:21-26 (^Z pressed while a line runs).
+  it('sig/stop: a stopped job stays current (+) when a job is started in the background', () => {
+    const line = 'sleep 5; sleep 7 & sleep 0.1; jobs; kill %1 %2; x=$(sleep 0.1); jobs';
+    expect(outputOf(run([line, '^Z'].join('\n')), line)).toBe(
+      [
+        '^Z',
+        '[1]+  Stopped                 sleep 5',
+        '[2] 4',
+        '[1]+  Stopped                 sleep 5',
+        '[2]-  Running                 sleep 7 &',
+        // The jobs reported dead are deleted after the list: their marks are those of before.
+        '[1]+  Terminated              sleep 5',
+        '[2]-  Terminated              sleep 7',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('sig/cldstop: bash sees a job continue (WCONTINUED) and resets its current job', () => {
+    // After `bg %1` the last stopped job (2) is current; the newest running one (3) is previous.
+    const line =
+      'sleep 5; sleep 6; sleep 8 & sleep 0.1; bg %1; sleep 0.1; jobs; kill %1 %2 %3; x=$(sleep 0.1)';
+    expect(outputOf(run([line, '^Z', '^Z'].join('\n')), line)).toBe(
+      [
+        '^Z',
+        '[1]+  Stopped                 sleep 5',
+        '^Z',
+        '[2]+  Stopped                 sleep 6',
+        '[3] 5',
+        '[1]- sleep 5 &',
+        '[1]   Running                 sleep 5 &',
+        '[2]+  Stopped                 sleep 6',
+        '[3]-  Running                 sleep 8 &',
+        // At the prompt: all three reported, then deleted (notify_and_cleanup).
+        '[1]   Terminated              sleep 5',
+        '[2]+  Terminated              sleep 6',
+        '[3]-  Terminated              sleep 8',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('is deterministic: the same script gives the same transcript and trace', () => {
     const script = ['sleep 1 &', 'sh -c "sleep 0.2 & exit 3"', 'echo $?', 'jobs', 'wait'].join(
       '\n',

@@ -14,6 +14,7 @@ import {
   jobLine,
   out,
   removeJob,
+  setCurrentJob,
   resolveCommand,
   setVar,
   shellDefault,
@@ -483,8 +484,12 @@ function jobs(ctx: Ctx, st: ShState, args: string[]): number {
     let line = jobLine(st, j, state);
     if (showPid) line = line.replace(/^(\[\d+\][+\- ]) /, `$1 ${j.pids[0]} `);
     out(ctx, `${line}${!jobDone(j) && !j.stopped ? ' &' : ''}\n`);
-    if (jobDone(j)) removeJob(st, j.id);
+    // bash deletes the jobs it reported dead after the whole list (notify_and_cleanup), so
+    // their + and - marks are those of before; dash frees each one as it goes.
+    if (jobDone(j) && st.flavor !== 'bash') removeJob(st, j.id);
   }
+  if (st.flavor === 'bash')
+    for (const j of st.jobs.filter((x) => !x.hidden && jobDone(x))) removeJob(st, j.id);
   return 0;
 }
 
@@ -501,6 +506,8 @@ function fg(ctx: Ctx, st: ShState, args: string[]): R | number {
   const j = findJob(st, args[0]);
   if (typeof j === 'string') return noJob(ctx, st, 'fg', j);
   out(ctx, `${j.cmd}\n`);
+  // start_job(job, foreground): set_current_job(job).
+  if (st.flavor === 'bash') setCurrentJob(st, j.id);
   ctx.setTtyMode(0, { canonical: true, echo: true });
   ctx.tcsetpgrp(0, j.pgid);
   if (j.stopped) ctx.kill(-j.pgid, SIGCONT);
@@ -526,11 +533,13 @@ function bg(ctx: Ctx, st: ShState, args: string[]): number {
     err(ctx, `${prefix(st)}bg: job ${j.id} already in background\n`);
     return 0;
   }
+  // start_job() prints the job with its mark, then continues it (the continue may reset the
+  // current job: recordWait).
+  const mark = jobLine(st, j, '').slice(0, `[${j.id}]+`.length);
+  out(ctx, `${mark} ${j.cmd} &\n`);
   ctx.kill(-j.pgid, SIGCONT);
   j.stopped = false;
   j.bg = true;
-  const mark = jobLine(st, j, '').slice(0, `[${j.id}]+`.length);
-  out(ctx, `${mark} ${j.cmd} &\n`);
   return 0;
 }
 

@@ -72,6 +72,7 @@ export function promptText(ctx: Ctx, st: ShState): string {
 function notifyJobs(ctx: Ctx, st: ShState): void {
   // Every shell collects finished jobs before it prompts (dash/ash only reap when they wait).
   reapNohang(ctx, st);
+  const reported: number[] = [];
   for (const j of [...st.jobs]) {
     if (!j.hidden && j.stopped && j.told === false) {
       err(ctx, `${jobLine(st, j, 'Stopped')}\n`);
@@ -79,8 +80,12 @@ function notifyJobs(ctx: Ctx, st: ShState): void {
     }
     if (j.hidden || !jobDone(j)) continue;
     err(ctx, `${jobLine(st, j, doneText(j))}\n`);
-    removeJob(st, j.id);
+    // bash: notify_of_job_status() reports every job, cleanup_dead_jobs() deletes them after,
+    // so the + and - marks are those of before.
+    if (st.flavor === 'bash') reported.push(j.id);
+    else removeJob(st, j.id);
   }
+  for (const id of reported) removeJob(st, id);
 }
 
 export function replStep(ctx: Ctx, st: ShState, f: Repl): R {

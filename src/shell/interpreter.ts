@@ -15,6 +15,7 @@ import {
   SIGTSTP,
   SIGTTIN,
   SIGTTOU,
+  WCONTINUED,
   WNOHANG,
   WUNTRACED,
   isErrno,
@@ -1373,9 +1374,85 @@ export function newJob(st: ShState, pids: number[], cmd: string, bg: boolean, hi
     hidden,
   };
   st.jobs.push(job);
+  if (hidden) return job;
+  if (st.flavor === 'bash') {
+    // stop_pipeline(): an asynchronous job resets the current job (a stopped one stays
+    // current); a foreground job leaves it alone.
+    if (bg) resetCurrent(st);
+    return job;
+  }
   // A new id is never in jobOrder: removeJob takes an id out of both lists.
-  if (!hidden) st.jobOrder.push(id);
+  st.jobOrder.push(id);
   return job;
+}
+
+/*
+ * bash's current (%+) and previous (%-) job, jobs.c: set_current_job() and reset_current(),
+ * with jobOrder as [previous, current]. Jobs are ordered by number (bash's job slots); a job
+ * is stopped, running, or dead (done but not yet reported).
+ */
+const liveJob = (st: ShState, id: number | undefined): Job | undefined => {
+  if (id === undefined) return undefined;
+  // From the newest: the current and previous jobs are nearly always the last ones.
+  for (let i = st.jobs.length - 1; i >= 0; i--) {
+    const j = st.jobs[i]!;
+    if (j.id === id && !j.hidden) return j;
+  }
+  return undefined;
+};
+const isStopped = (j: Job | undefined): boolean => j !== undefined && j.stopped && !jobDone(j);
+const isRunning = (j: Job | undefined): boolean => j !== undefined && !j.stopped && !jobDone(j);
+
+/**
+ * most_recent_job_in_state(): the newest job numbered below `below` that is in that state.
+ * Visible jobs are in the table in number order (each new one is numbered above all others),
+ * so the search runs from the end and stops at the first match.
+ */
+function newestBelow(st: ShState, below: number, pred: (j: Job) => boolean): number | undefined {
+  // No job of this shell has ever stopped: none is stopped now (a loop of `cmd &` asks this for
+  // every new job, and would otherwise look at the whole table each time).
+  if (pred === isStopped && !st.someStopped) return undefined;
+  for (let i = st.jobs.length - 1; i >= 0; i--) {
+    const j = st.jobs[i]!;
+    if (!j.hidden && j.id < below && pred(j)) return j.id;
+  }
+  return undefined;
+}
+
+/** set_current_job(): `id` becomes current; the previous job is chosen as bash does. */
+export function setCurrentJob(st: ShState, id: number): void {
+  let cur = st.jobOrder.at(-1);
+  let prev = st.jobOrder.length > 1 ? st.jobOrder.at(-2) : undefined;
+  if (cur !== id) {
+    prev = cur;
+    cur = id;
+  }
+  const done = (p: number | undefined): void => {
+    st.jobOrder = p === undefined ? [id] : [p, id];
+  };
+  if (prev !== cur && isStopped(liveJob(st, prev))) return done(prev);
+  const current = liveJob(st, cur);
+  if (isStopped(current)) {
+    const c = newestBelow(st, id, isStopped);
+    if (c !== undefined) return done(c);
+  }
+  const c = newestBelow(st, isRunning(current) ? id : Infinity, isRunning);
+  done(c ?? id);
+}
+
+/** reset_current(): keep a stopped current job, else the previous, newest stopped, newest running. */
+export function resetCurrent(st: ShState): void {
+  const cur = st.jobOrder.at(-1);
+  const prev = st.jobOrder.length > 1 ? st.jobOrder.at(-2) : undefined;
+  let candidate: number | undefined;
+  if (isStopped(liveJob(st, cur))) candidate = cur;
+  else {
+    if (isStopped(liveJob(st, prev))) candidate = prev;
+    candidate ??= newestBelow(st, Infinity, isStopped);
+    candidate ??= newestBelow(st, Infinity, isRunning);
+  }
+  if (candidate !== undefined) setCurrentJob(st, candidate);
+  else st.jobOrder = [];
 }
 
 /**
@@ -1410,6 +1487,12 @@ export function statusCode(s: number): number {
 
 export function removeJob(st: ShState, id: number): void {
   st.jobs = st.jobs.filter((j) => j.id !== id);
+  if (st.flavor === 'bash') {
+    // delete_job(): the current or previous job deleted, reset_current().
+    if (st.lastStopped === id) st.lastStopped = undefined;
+    if (st.jobOrder.includes(id)) resetCurrent(st);
+    return;
+  }
   st.jobOrder = st.jobOrder.filter((j) => j !== id);
 }
 
@@ -1436,11 +1519,27 @@ export function recordWait(st: ShState, pid: number, status: number): void {
     st.waitHint = at;
     if (wifstopped(status)) {
       j.stopped = true;
+      st.someStopped = true;
       j.told = false;
+      if (st.flavor === 'bash' && !j.hidden) {
+        // waitchld(): a job that stopped is last_stopped_job and becomes current.
+        st.lastStopped = j.id;
+        setCurrentJob(st, j.id);
+      }
       return;
     }
-    if (wifexited(status) || wifsignaled(status)) j.st[i] = status;
-    else j.stopped = false; // continued
+    if (wifexited(status) || wifsignaled(status)) {
+      j.st[i] = status;
+      if (st.lastStopped === j.id && jobDone(j)) st.lastStopped = undefined;
+      return;
+    }
+    j.stopped = false; // continued
+    if (st.flavor === 'bash' && !j.hidden) {
+      // waitchld(): a job continued: set_current_job(last_stopped_job), else reset_current().
+      const last = liveJob(st, st.lastStopped);
+      if (last !== undefined && !jobDone(last)) setCurrentJob(st, last.id);
+      else resetCurrent(st);
+    }
     return;
   }
   // A member of the pipeline still being forked (bash's the_pipeline, not a job yet).
@@ -1451,13 +1550,20 @@ export function recordWait(st: ShState, pid: number, status: number): void {
 
 /** bash's SIGCHLD handler: collect every child that changed state. */
 export function reapNohang(ctx: Ctx, st: ShState): void {
-  const opts = WNOHANG | (st.interactive ? WUNTRACED : 0);
+  const opts = WNOHANG | (st.interactive ? WUNTRACED | continued(st) : 0);
   for (let i = 0; i < 10000; i++) {
     const r = ctx.wait(-1, opts);
     if (typeof r === 'string' || 'blocked' in r || r.pid === 0) return;
     recordWait(st, r.pid, r.status);
   }
 }
+
+/**
+ * bash waits with WCONTINUED when job control is on (jobs.c waitchld: `WUNTRACED|wcontinued`):
+ * a stopped job continued by someone else is seen running again, and the current job reset.
+ */
+const continued = (st: ShState): number =>
+  st.flavor === 'bash' && st.interactive && !st.isChild ? WCONTINUED : 0;
 
 /** Waits once for any child; returns 'block' when it had to block. */
 function waitAny(
@@ -1475,7 +1581,7 @@ function waitAny(
     else if (wake === 'ECHILD') markLost(st, ids(), lost);
     return 'next';
   }
-  const r = ctx.wait(-1, untraced ? WUNTRACED : 0);
+  const r = ctx.wait(-1, untraced ? WUNTRACED | continued(st) : 0);
   if (typeof r === 'object' && 'blocked' in r) return 'block';
   if (typeof r === 'object' && 'pid' in r) recordWait(st, r.pid, r.status);
   else if (r === 'ECHILD') markLost(st, ids(), lost);
@@ -1521,7 +1627,8 @@ function stepFg(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'fg' }>): R {
   }
   if (job.stopped) {
     job.bg = true;
-    st.jobOrder = [...st.jobOrder.filter((j) => j !== job.id), job.id];
+    // bash made it current when it saw it stop (recordWait: waitchld).
+    if (st.flavor !== 'bash') st.jobOrder = [...st.jobOrder.filter((j) => j !== job.id), job.id];
     const stopSig = SIGTSTP;
     if (jc) err(ctx, `\n${jobLine(st, job, 'Stopped')}\n`);
     job.told = true;
@@ -1538,6 +1645,7 @@ function stepFg(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'fg' }>): R {
   if (killer !== 0 && killer !== 13) {
     const core = (last & 0x80) !== 0 ? ' (core dumped)' : '';
     if (killer === SIGINT) {
+      if (jc && interruptsLine(st)) return abandonLine(ctx, st);
       if (jc) err(ctx, '\n');
     } else if (jc || st.flavor === 'dash' || st.flavor === 'ash') {
       err(ctx, `${signalText(killer)}${core}\n`);
@@ -1558,6 +1666,32 @@ function stepFg(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'fg' }>): R {
 }
 
 /**
+ * bash's wait_for(): a foreground job of an interactive shell with job control killed by SIGINT
+ * (^C) in a for/while/until loop, or in a list (`a; b`, `a && b`, `a || b`: executing_list,
+ * compatibility level above 32), makes the shell act as if it got the SIGINT itself
+ * (ADDINTERRUPT) unless SIGINT is trapped outside a loop: throw_to_top_level() abandons the rest
+ * of the line, prints a newline and prompts again, $? 130. Alone, the job gets only the newline.
+ */
+function interruptsLine(st: ShState): boolean {
+  if (st.flavor !== 'bash' || st.frames[0]?.k !== 'repl') return false;
+  const loop = st.frames.some((f) => f.k === 'loop' || f.k === 'for');
+  const list = st.frames.some(
+    (f) => (f.k === 'list' && f.node.items.length > 1) || f.k === 'andor',
+  );
+  const trapped = st.traps[String(SIGINT)] !== undefined;
+  return loop || (!trapped && list);
+}
+
+/** throw_to_top_level() in an interactive shell: the newline, $? 130, the prompt again. */
+function abandonLine(ctx: Ctx, st: ShState): R {
+  err(ctx, '\n');
+  st.frames = [{ k: 'repl', phase: 'prompt', buf: '', queue: [] }];
+  st.ctl = null;
+  st.status = 128 + SIGINT;
+  return 'next';
+}
+
+/**
  * bash's wait_for() ends with notify_and_cleanup(): with job control on, the other jobs that
  * stopped or finished meanwhile are reported right after each foreground job, not only at the
  * next prompt (jobs.c notify_of_job_status; a stopped job's line follows an empty line).
@@ -1565,16 +1699,18 @@ function stepFg(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'fg' }>): R {
  */
 function notifyAfterForeground(ctx: Ctx, st: ShState): void {
   if (st.flavor !== 'bash') return;
+  const reported: number[] = [];
   for (const j of [...st.jobs]) {
     if (j.hidden) continue;
     if (jobDone(j)) {
       err(ctx, `${jobLine(st, j, doneText(j))}\n`);
-      removeJob(st, j.id);
+      reported.push(j.id); // deleted after the whole report (cleanup_dead_jobs)
     } else if (j.stopped && j.told === false) {
       err(ctx, `\n${jobLine(st, j, 'Stopped')}\n`);
       j.told = true;
     }
   }
+  for (const id of reported) removeJob(st, id);
 }
 
 /** "[1]+  Stopped                 sleep 100" */

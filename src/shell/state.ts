@@ -172,10 +172,18 @@ export interface ShState {
   lastBg: number | null;
   jobs: Job[];
   nextJob: number;
-  /** Job ids, most recent last (for %+ and %-). */
+  /**
+   * Job ids, the current job last, the previous one before it (for %+ and %-). bash keeps
+   * exactly [previous, current] (jobs.c set_current_job, reset_current: jobs.ts); dash and
+   * ash, most recent last.
+   */
   jobOrder: number[];
   /** Where recordWait found the last reaped child's job (a search hint, not state that matters). */
   waitHint?: number;
+  /** bash's last_stopped_job: the job that stopped last, until it is dead (jobs.c waitchld). */
+  lastStopped?: number | undefined;
+  /** Some job of this shell has stopped at some time (until then, none can be stopped). */
+  someStopped?: boolean;
   frames: Frame[];
   isChild: boolean;
   line: number;
