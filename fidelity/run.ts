@@ -23,6 +23,7 @@ import {
   rmdirSync,
   writeFileSync,
 } from 'node:fs';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLabMachine } from '../src/lab/world.ts';
@@ -57,6 +58,16 @@ const KEYS_PTY = join(HERE, 'keys_pty.py');
  * line instead of colliding ("mkdir: cannot create directory 'pidlab-fid': File exists").
  */
 const LOCK = '/tmp/pidlab-fidelity.lock';
+
+/**
+ * Real-side lines run at niceness 0 even when the runner itself is niced (`nice npm test` on a
+ * shared machine): procps prints an N in STAT for a niced process, and the model, which has no
+ * nice, never does. Lowering the niceness needs root, which the real side has.
+ */
+const UNNICE: readonly string[] = (() => {
+  const n = getPriority();
+  return n > 0 && process.getuid?.() === 0 ? ['nice', '-n', String(-n)] : [];
+})();
 
 function unavailable(): string | undefined {
   if (process.platform !== 'linux') return `not Linux (${process.platform})`;
@@ -105,6 +116,7 @@ function onLinux(line: string): string {
       '-w',
       '120',
       LOCK,
+      ...UNNICE,
       'script',
       '-qec',
       'stty cols 80 rows 30; exec -a -bash bash --norc --noprofile -ic "$FIDELITY_LINE"',
@@ -133,7 +145,7 @@ function onLinux(line: string): string {
  * script's. A line that ended before an action was due says so, and never matches the model.
  */
 function onLinuxKeyed(line: KeyedLine): string {
-  const r = spawnSync('flock', ['-o', '-w', '120', LOCK, 'python3', KEYS_PTY], {
+  const r = spawnSync('flock', ['-o', '-w', '120', LOCK, ...UNNICE, 'python3', KEYS_PTY], {
     encoding: 'utf8',
     timeout: 150_000,
     env: {
