@@ -35,3 +35,6 @@ cd /sys/fs/cgroup/pids 2>/dev/null || cd /sys/fs/cgroup; mkdir pidlab-fid; echo 
 # The interactive shell: after the retries it kills the member already forked
 # (terminate_current_pipeline), takes the terminal back and prompts again; the session goes on.
 cd /sys/fs/cgroup/pids 2>/dev/null || cd /sys/fs/cgroup; mkdir pidlab-fid; trap 'kill -9 %1; wait; echo $$ > cgroup.procs; rmdir pidlab-fid' EXIT; echo 3 > pidlab-fid/pids.max; echo $$ > pidlab-fid/cgroup.procs; sleep 30 & sleep 100 | cat; echo not reached
+# ^C while bash sleeps between fork retries (make_child's sleep): the sleep ends with EINTR and
+# bash gives up on the line at once.
+cd /sys/fs/cgroup/pids 2>/dev/null || cd /sys/fs/cgroup; mkdir pidlab-fid; trap 'kill -9 %1; wait; echo $$ > cgroup.procs; rmdir pidlab-fid' EXIT; echo 2 > pidlab-fid/pids.max; echo $$ > pidlab-fid/cgroup.procs; sleep 30 & sleep 30 & echo not reached   #@keys 2.5 ^C

@@ -219,6 +219,10 @@ export function replSignal(ctx: Ctx, st: ShState): void {
     out(ctx, promptText(ctx, st));
     return;
   }
+  // make_child()'s retry sleep, cut short: the fork fails with EINTR, and bash reports it
+  // ("fork: Interrupted system call", right after the echoed ^C) before it goes back to the
+  // prompt (throw_to_top_level); the forkretry frame does both (signalShell marked it).
+  if (top?.k === 'forkretry' && top.interrupted) return;
   // Abandon whatever the shell itself was running.
   out(ctx, '\n');
   st.frames = [{ k: 'repl', phase: 'prompt', buf: '', queue: [] }];

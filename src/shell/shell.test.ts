@@ -557,6 +557,27 @@ describe('fork failure (EAGAIN: pid_max reached in a PID namespace)', () => {
     ).toEqual(['init', 'bash', 'sleep']);
   });
 
+  // bash 5.2, interactive, in a pids cgroup with room for one child (fidelity 08-pid-limits:15):
+  // ^C during make_child()'s retry sleep ends the sleep with EINTR; bash reports the fork's
+  // error right after the echoed ^C and prompts again.
+  it('tty/isig: ^C while interactive bash sleeps between fork retries', () => {
+    const m = machine();
+    const sh = m.k.login(m.tty, '/bin/bash', ['-bash']);
+    m.k.settle();
+    m.k.moveToCgroup(sh, m.k.createCgroup('lab', 2));
+    m.k.ttyInput(m.tty, 'sleep 30 & sleep 30 & echo not reached\r');
+    m.k.settle();
+    m.k.advance(2_500_000); // two retries (1 s, then 2 s of sleep)
+    m.k.settle();
+    m.clear();
+    m.k.ttyInput(m.tty, '\x03');
+    m.k.settle();
+    m.k.advance(100_000);
+    m.k.settle();
+    expect(m.output()).toBe('^C-bash: fork: Interrupted system call\nroot@host:~# ');
+    expect(m.k.ttyReader(m.tty)).toBe(sh);
+  });
+
   it('bash retries a later member too, with SIGCHLD blocked: a zombie is reaped at the next try', () => {
     // Real bash -c in a pids cgroup of 3 (no job control): `sleep 0.2` exits at once, but its
     // zombie is only reaped by make_child's waitchld() after the second attempt, so the third
