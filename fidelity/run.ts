@@ -180,7 +180,6 @@ const NOT_CHECKABLE: Partial<Record<RuleId, string>> = {
     'ENOMEM needs a fork into the namespace between its init dying and the namespace emptying: a race the shell cannot win reliably',
   'threads/pid-space':
     "threads need a multithreaded program on both sides; the model's are the app models (node, go), which this machine does not run",
-  'kill/eperm': 'needs a process of another user: the model has no su/setpriv/runuser to start one',
   'setsid/eperm':
     'setsid() by a group leader: util-linux setsid forks first to avoid exactly that, and no other tool on both sides calls it as a leader',
   'sig/resethand':

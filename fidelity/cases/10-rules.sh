@@ -30,3 +30,9 @@ sleep 0.1 & sleep 0.3; echo x
 # The stopped read is restarted by SIGCONT (-ERESTARTSYS, arch_do_signal_or_restart): still in the
 # background, it gets SIGTTIN again and stops again, at once.
 cat & sleep 0.2; kill -CONT %1; sleep 0.2; ps -o s,comm -p $!; jobs; kill -KILL %1; sleep 0.1; echo $?
+# kill() by another user (kernel/signal.c check_kill_permission: EPERM unless the sender's real or
+# effective UID matches the target's real or saved UID); setpriv runs the sender as UID 4242.
+unshare --pid --fork --mount-proc sh -c 'sleep 30 & sleep 0.1; setpriv --reuid=4242 --regid=4242 --clear-groups kill $!; echo $?; setpriv --reuid=4242 --regid=4242 --clear-groups sh -c "kill $!; echo \$?; kill -0 1; echo \$?; kill -9 -1; echo \$?"; kill $!; wait $!; echo $?'
+# A process of the same user may be signalled; a setuid-root process changing to UID 4242 keeps none of root's rights.
+unshare --pid --fork --mount-proc sh -c 'setpriv --reuid=4242 --regid=4242 --clear-groups sh -c "sleep 30 & sleep 0.1; kill \$!; wait \$!; echo \$?; setpriv --reuid=0 true; echo \$?"'
+setpriv --reuid=nosuchuser --regid=4242 --clear-groups true; echo $?; setpriv --reuid=4242 --regid=4242 true; echo $?; setpriv --reuid=4242 --regid=4242 --clear-groups --keep-groups true; echo $?; setpriv --reuid=4242 --regid=4242 --clear-groups nosuchcmd; echo $?; setpriv; echo $?; setpriv --foo; echo $?

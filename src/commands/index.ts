@@ -1,6 +1,6 @@
 /**
  * The command-line tools of the lab as program models: procps-ng (ps, kill), psmisc (pstree),
- * util-linux (unshare, nsenter, setsid), coreutils (cat, echo, ls, head, tail, wc, env,
+ * util-linux (unshare, nsenter, setsid, setpriv), coreutils (cat, echo, ls, head, tail, wc, env,
  * printenv, hostname, id, whoami, nproc, timeout), grep, clear. sleep, true and false come
  * with the kernel model (src/kernel-sim/programs/builtin.ts).
  */
@@ -15,6 +15,7 @@ import { ls } from './ls.ts';
 import { nsenter } from './nsenter.ts';
 import { ps } from './ps.ts';
 import { pstree } from './pstree.ts';
+import { setpriv } from './setpriv.ts';
 import { setsid } from './setsid.ts';
 import { clear, hostname, id, nproc, printenv, whoami } from './simple.ts';
 import { chmod, mkdir, rm, rmdir, touch } from './files.ts';
@@ -35,6 +36,7 @@ export const COMMAND_PROGRAMS: Program<never>[] = [
   ps,
   pstree,
   setsid,
+  setpriv,
   clear,
   hostname,
   id,
@@ -60,6 +62,7 @@ const LOCATIONS: Readonly<Record<string, readonly string[]>> = {
   unshare: ['/usr/bin/unshare', '/bin/unshare'],
   nsenter: ['/usr/bin/nsenter', '/bin/nsenter'],
   setsid: ['/usr/bin/setsid', '/bin/setsid'],
+  setpriv: ['/usr/bin/setpriv', '/bin/setpriv'],
   timeout: ['/usr/bin/timeout', '/bin/timeout'],
   cat: ['/usr/bin/cat', '/bin/cat'],
   echo: ['/usr/bin/echo', '/bin/echo'],

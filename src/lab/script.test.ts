@@ -19,6 +19,19 @@ function outputOf(transcript: string, line: string): string {
 }
 
 describe('the terminal, checked against the real kernel', () => {
+  it('setpriv runs a command as another user: kill by UID 4242 is EPERM (fidelity 10-rules:16-18)', () => {
+    const line =
+      "unshare --pid --fork --mount-proc sh -c 'sleep 30 & sleep 0.1; setpriv --reuid=4242 --regid=4242 --clear-groups kill $!; echo $?; kill $!; wait $!; echo $?'";
+    expect(outputOf(run(line), line)).toBe(
+      'kill: (2): Operation not permitted\n1\nTerminated\n143\n',
+    );
+    const errors = 'setpriv; echo $?; setpriv --reuid=4242 --regid=4242 true; echo $?';
+    expect(outputOf(run(errors), errors)).toBe(
+      'setpriv: No program specified\n1\n' +
+        'setpriv: --[re]gid requires --keep-groups, --clear-groups, --init-groups, or --groups\n1\n',
+    );
+  });
+
   it('a foreground pipeline after 12,000 zombie children runs to its end (each is reaped on the way)', () => {
     // Waiting for `ps | wc -l`, the shell reaps the zombies of its background jobs; it used to
     // stop after 10,000 in one step and take the pipeline for done, so the namespace died

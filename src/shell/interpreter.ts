@@ -1806,7 +1806,21 @@ function stepWaitBuiltin(ctx: Ctx, st: ShState, f: Extract<Frame, { k: 'waitb' }
     }
     const waiting = (): number[] =>
       st.jobs.filter((j) => waitTarget(f, j) && !j.stopped && !jobDone(j)).map((j) => j.id);
+    // dash waits for its arguments in order (waitcmd: dowait(DOWAIT_BLOCK, job) for each), and
+    // dowait() prints how the job it waits for ended when that is a signal other than SIGINT
+    // and SIGPIPE ("Terminated", "Quit"): a job that was done before `wait` reached it, or that
+    // ends while dash waits for another, is not reported. `wait` with no arguments reports none.
+    const current =
+      st.flavor === 'dash' && !f.all
+        ? f.jobs.map((id) => st.jobs.find((j) => j.id === id)).find((j) => j && !jobDone(j))
+        : undefined;
     if (waitAny(ctx, st, false, waiting) === 'block') return 'block';
+    if (current !== undefined && jobDone(current)) {
+      const last = current.st[current.st.length - 1] ?? 0;
+      const sig = wifsignaled(last) ? wtermsig(last) : 0;
+      if (sig !== 0 && sig !== SIGINT && sig !== 13)
+        err(ctx, `${signalText(sig)}${(last & 0x80) !== 0 ? ' (core dumped)' : ''}\n`);
+    }
   }
   return 'block';
 }

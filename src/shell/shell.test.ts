@@ -53,6 +53,17 @@ describe('scripts', () => {
     },
   );
 
+  // dash 0.5.12 (fidelity 04-shells:18-22): `wait PID` reports a job that a signal killed while
+  // dash waited for it; not one already done, not with a bare `wait`; bash -c reports nothing.
+  it('dash: wait reports the signal that killed the job it waits for', () => {
+    const run = (script: string): string => runScript('sh', script).out;
+    expect(run('sleep 30 & sleep 0.1; kill $!; wait $!; echo $?')).toBe('Terminated\n143\n');
+    expect(run('sleep 30 & sleep 0.1; kill -KILL $!; wait $!; echo $?')).toBe('Killed\n137\n');
+    expect(run('sleep 30 & kill $!; sleep 0.2; wait $!; echo $?')).toBe('143\n');
+    expect(run('sleep 30 & sleep 0.1; kill $!; wait; echo $?')).toBe('0\n');
+    expect(runScript('bash', 'sleep 30 & sleep 0.1; kill $!; wait $!; echo $?').out).toBe('143\n');
+  });
+
   it.each(SHELLS)('%s: control flow', (sh) => {
     const { out } = runScript(
       sh,
@@ -338,7 +349,10 @@ describe('builtins', () => {
 
   it('kill -l, kill -s, kill %job', () => {
     expect(runScript('bash', 'kill -l 15; kill -l TERM').out).toBe('TERM\n15\n');
-    expect(runScript('sh', 'sleep 10 & kill -s TERM $!; wait $!; echo $?').out).toBe('143\n');
+    // dash reports the job `wait` waited for when a signal killed it (as it does on Debian 12).
+    expect(runScript('sh', 'sleep 10 & kill -s TERM $!; wait $!; echo $?').out).toBe(
+      'Terminated\n143\n',
+    );
     expect(runScript('bash', 'sleep 10 & kill -9 %1; wait %1; echo $?').out).toBe('137\n');
     expect(runScript('bash', 'kill -FOO 1').out).toBe(
       'bash: line 1: kill: FOO: invalid signal specification\n',
