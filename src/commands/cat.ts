@@ -4,6 +4,7 @@ import { getopt } from './getopt.ts';
 import { initInputs, pump, resumeInputs } from './inputs.ts';
 import type { InputHandler, InputState } from './inputs.ts';
 import { err, errText, out } from './util.ts';
+import { helpRequested } from './help.ts';
 
 interface CatState extends InputState {
   number: boolean;
@@ -44,6 +45,7 @@ const handler: InputHandler<CatState> = {
 export const cat: Program<CatState> = {
   name: 'cat',
   start(ctx) {
+    if (helpRequested(ctx, 'cat')) return;
     const p = getopt(ctx.argv.slice(1), [
       { key: 'n', short: 'n', long: 'number' },
       { key: 'E', short: 'E', long: 'show-ends' },

@@ -5,10 +5,12 @@
 import { NSIG, SIGKILL, SIGSTOP, isErrno } from '../kernel-sim/index.ts';
 import type { Program } from '../kernel-sim/index.ts';
 import { err, errText, out } from './util.ts';
+import { helpRequested } from './help.ts';
 
 export const env: Program<null> = {
   name: 'env',
   start(ctx) {
+    if (helpRequested(ctx, 'env')) return;
     const args = ctx.argv.slice(1);
     let vars: Record<string, string> = { ...ctx.env };
     let defaultSignals = false;

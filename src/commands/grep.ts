@@ -8,6 +8,7 @@ import { getopt } from './getopt.ts';
 import { initInputs, pump, resumeInputs } from './inputs.ts';
 import type { InputHandler, InputState } from './inputs.ts';
 import { err, errText, out } from './util.ts';
+import { helpRequested } from './help.ts';
 
 const CLASSES: Record<string, string> = {
   alpha: 'a-zA-Z',
@@ -175,6 +176,7 @@ const USAGE =
 export const grep: Program<GrepState> = {
   name: 'grep',
   start(ctx) {
+    if (helpRequested(ctx, 'grep')) return;
     const p = getopt(ctx.argv.slice(1), [
       { key: 'E', short: 'E', long: 'extended-regexp' },
       { key: 'F', short: 'F', long: 'fixed-strings' },

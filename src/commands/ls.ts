@@ -7,6 +7,7 @@ import { isErrno } from '../kernel-sim/index.ts';
 import type { FileStat, Program } from '../kernel-sim/index.ts';
 import { getopt } from './getopt.ts';
 import { err, errText, out } from './util.ts';
+import { helpRequested } from './help.ts';
 
 /** GNU ls -C: fewest rows such that the columns (width = longest + 2) fit in `width`. */
 export function columns(names: readonly string[], width: number): string {
@@ -46,6 +47,7 @@ function longLine(st: FileStat, name: string, sizeWidth: number): string {
 export const ls: Program<null> = {
   name: 'ls',
   start(ctx) {
+    if (helpRequested(ctx, 'ls')) return;
     const p = getopt(ctx.argv.slice(1), [
       { key: 'a', short: 'a', long: 'all' },
       { key: 'A', short: 'A', long: 'almost-all' },

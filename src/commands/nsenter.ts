@@ -10,6 +10,7 @@ import type { Program, ProgramContext } from '../kernel-sim/index.ts';
 import { getopt } from './getopt.ts';
 import { RERAISE_TAG, reraise, wexitstatus, wifexited, wifsignaled, wtermsig } from './reraise.ts';
 import { err, errText, execShell, execvp } from './util.ts';
+import { helpRequested } from './help.ts';
 
 interface NsenterState {
   role: 'parent' | 'child';
@@ -54,6 +55,7 @@ function handleStatus(ctx: ProgramContext<NsenterState>, status: number): void {
 export const nsenter: Program<NsenterState> = {
   name: 'nsenter',
   start(ctx) {
+    if (helpRequested(ctx, 'nsenter')) return;
     if (ctx.state?.role === 'child') {
       execProgram(ctx, ctx.state.program);
       return;

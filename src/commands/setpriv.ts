@@ -10,6 +10,7 @@
 import type { Program, ProgramContext } from '../kernel-sim/index.ts';
 import { getopt } from './getopt.ts';
 import { err, errText, execvp } from './util.ts';
+import { helpRequested } from './help.ts';
 
 /** setpriv's exit status for a failed privilege change (SETPRIV_EXIT_PRIVERR). */
 const PRIVERR = 127;
@@ -56,6 +57,7 @@ function fail(ctx: ProgramContext<unknown>, text: string, code = 1): void {
 export const setpriv: Program<null> = {
   name: 'setpriv',
   start(ctx) {
+    if (helpRequested(ctx, 'setpriv')) return;
     const p = getopt(
       ctx.argv.slice(1),
       [

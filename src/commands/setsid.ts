@@ -8,6 +8,7 @@ import type { Program, ProgramContext } from '../kernel-sim/index.ts';
 import { getopt } from './getopt.ts';
 import { wexitstatus, wifexited } from './reraise.ts';
 import { err, errText, execvp } from './util.ts';
+import { helpRequested } from './help.ts';
 
 interface SetsidState {
   role: 'parent' | 'child';
@@ -45,6 +46,7 @@ function parentDone(ctx: ProgramContext<SetsidState>, status: number): void {
 export const setsid: Program<SetsidState> = {
   name: 'setsid',
   start(ctx) {
+    if (helpRequested(ctx, 'setsid')) return;
     if (ctx.state?.role === 'child') {
       childRun(ctx);
       return;

@@ -3,6 +3,7 @@ import type { Program } from '../kernel-sim/index.ts';
 import { initInputs, pump, reportAndExit, resumeInputs } from './inputs.ts';
 import type { InputHandler, InputState } from './inputs.ts';
 import { err, out } from './util.ts';
+import { helpRequested } from './help.ts';
 
 /** Options shared by head and tail: -n N, -nN, --lines=N, -N, -q, -v. */
 export function lineCountArgs(
@@ -86,6 +87,7 @@ const handler: InputHandler<TailState> = {
 export const tail: Program<TailState> = {
   name: 'tail',
   start(ctx) {
+    if (helpRequested(ctx, 'tail')) return;
     const p = lineCountArgs('tail', ctx.argv.slice(1));
     if (typeof p === 'string') {
       err(ctx, p);

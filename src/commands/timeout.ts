@@ -26,6 +26,7 @@ import { getopt } from './getopt.ts';
 import { signalNameOf, signalNumber } from './kill.ts';
 import { RERAISE_TAG, reraise, wexitstatus, wifexited, wifsignaled, wtermsig } from './reraise.ts';
 import { err, errText, execvp, parseDuration } from './util.ts';
+import { helpRequested } from './help.ts';
 
 interface TimeoutState {
   role: 'parent' | 'child';
@@ -80,6 +81,7 @@ function reap(ctx: ProgramContext<TimeoutState>): void {
 export const timeout: Program<TimeoutState> = {
   name: 'timeout',
   start(ctx) {
+    if (helpRequested(ctx, 'timeout')) return;
     if (ctx.state?.role === 'child') {
       ctx.sigaction(SIGTTIN, 'default');
       ctx.sigaction(SIGTTOU, 'default');

@@ -5,6 +5,7 @@ import { getopt } from './getopt.ts';
 import { initInputs, pump, resumeInputs } from './inputs.ts';
 import type { InputHandler, InputState } from './inputs.ts';
 import { err, errText, out } from './util.ts';
+import { helpRequested } from './help.ts';
 
 export interface Counts {
   lines: number;
@@ -111,6 +112,7 @@ const handler: InputHandler<WcState> = {
 export const wc: Program<WcState> = {
   name: 'wc',
   start(ctx) {
+    if (helpRequested(ctx, 'wc')) return;
     const p = getopt(ctx.argv.slice(1), [
       { key: 'lines', short: 'l', long: 'lines' },
       { key: 'words', short: 'w', long: 'words' },

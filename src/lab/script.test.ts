@@ -18,6 +18,25 @@ function outputOf(transcript: string, line: string): string {
   return end < 0 ? rest : rest.slice(0, end);
 }
 
+describe('--help', () => {
+  // Each of these says "Try 'X --help' for more information." after a bad option: the hint works.
+  it.each(['cat', 'env', 'grep', 'ls', 'tail', 'wc', 'timeout', 'nsenter', 'setsid', 'setpriv'])(
+    '%s --help prints its usage and the options the lab models, status 0',
+    (cmd) => {
+      const line = `${cmd} --help; echo status $?`;
+      const out = outputOf(run(line), line);
+      expect(out).toMatch(new RegExp(`^\\n?Usage:\\n? ${cmd} `));
+      expect(out).toContain(`The lab's ${cmd} understands: `);
+      expect(out).toMatch(new RegExp(`For more details see ${cmd}\\(1\\)\\.\\nstatus 0\\n$`));
+    },
+  );
+
+  it('is the program’s own option after the program to run', () => {
+    const line = "setsid -w sh -c 'echo $1' sh --help; timeout 5 sh -c 'echo $1' sh --help";
+    expect(outputOf(run(line), line)).toBe('--help\n--help\n');
+  });
+});
+
 describe('the terminal, checked against the real kernel', () => {
   it('setpriv runs a command as another user: kill by UID 4242 is EPERM (fidelity 10-rules:16-18)', () => {
     const line =
