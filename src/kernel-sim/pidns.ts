@@ -14,6 +14,7 @@ import {
 } from './types.ts';
 import type { PidEntry, PidNamespace, PidTable, Task } from './state.ts';
 import { NO_TASK } from './state.ts';
+import { grow } from './typed.ts';
 
 /** An empty struct pid table with room for ids below `capacity`. */
 export function newPidTable(capacity = 64): PidTable {
@@ -27,23 +28,15 @@ export function newPidTable(capacity = 64): PidTable {
   };
 }
 
-function grown(a: Int32Array, min: number): Int32Array {
-  let size = a.length;
-  while (size < min) size *= 2;
-  const bigger = new Int32Array(size);
-  bigger.set(a);
-  return bigger;
-}
-
 /** Makes room for struct pid `id` and for `levels` more numbers. */
 function reserve(p: PidTable, id: number, levels: number): void {
   if (id >= p.ns.length) {
-    p.ns = grown(p.ns, id + 1);
-    p.users = grown(p.users, id + 1);
-    p.owner = grown(p.owner, id + 1);
-    p.at = grown(p.at, id + 1);
+    p.ns = grow(p.ns, id + 1);
+    p.users = grow(p.users, id + 1);
+    p.owner = grow(p.owner, id + 1);
+    p.at = grow(p.at, id + 1);
   }
-  if (p.numsUsed + levels > p.nums.length) p.nums = grown(p.nums, p.numsUsed + levels);
+  if (p.numsUsed + levels > p.nums.length) p.nums = grow(p.nums, p.numsUsed + levels);
 }
 
 /** Whether struct pid `id` exists (is allocated and not yet freed). */
@@ -52,10 +45,8 @@ export function pidExists(k: Core, id: TaskId): boolean {
   return id > 0 && id < p.ns.length && p.ns[id] !== 0;
 }
 
-/** The numbers of struct pid `id`, host first (empty when there is no such struct pid). */
-export function pidNumsOf(k: Core, id: TaskId): number[] {
-  const p = k.state.pids;
-  if (!pidExists(k, id)) return [];
+/** The numbers of an existing struct pid `id` of table `p`, host first. */
+function numsIn(k: Core, p: PidTable, id: number): number[] {
   const level = k.ns(p.ns[id] as NsId).level;
   const at = p.at[id]!;
   const out = new Array<number>(level + 1);
@@ -63,17 +54,25 @@ export function pidNumsOf(k: Core, id: TaskId): number[] {
   return out;
 }
 
-/** Struct pid `id` as a record (a copy), or undefined when it does not exist. */
-export function pidEntry(k: Core, id: TaskId): PidEntry | undefined {
-  if (!pidExists(k, id)) return undefined;
-  const p = k.state.pids;
+/** An existing struct pid `id` of table `p` as a record (a copy). */
+function entryIn(k: Core, p: PidTable, id: number): PidEntry {
   return {
-    id,
+    id: id as TaskId,
     ns: p.ns[id] as NsId,
-    nums: pidNumsOf(k, id),
+    nums: numsIn(k, p, id),
     users: p.users[id]!,
     owner: p.owner[id] as TaskId,
   };
+}
+
+/** The numbers of struct pid `id`, host first (empty when there is no such struct pid). */
+export function pidNumsOf(k: Core, id: TaskId): number[] {
+  return pidExists(k, id) ? numsIn(k, k.state.pids, id) : [];
+}
+
+/** Struct pid `id` as a record (a copy), or undefined when it does not exist. */
+export function pidEntry(k: Core, id: TaskId): PidEntry | undefined {
+  return pidExists(k, id) ? entryIn(k, k.state.pids, id) : undefined;
 }
 
 /** The ids of every existing struct pid, in order. */
@@ -91,11 +90,7 @@ function tableFor(k: Core, ns: NsId, nr: number): Int32Array {
     t = new Int32Array(Math.max(64, nr + 1));
     k.pidTables[ns] = t;
   } else if (nr >= t.length) {
-    let size = t.length;
-    while (size <= nr) size *= 2;
-    const bigger = new Int32Array(size);
-    bigger.set(t);
-    t = bigger;
+    t = grow(t, nr + 1);
     k.pidTables[ns] = t;
   }
   return t;
@@ -281,20 +276,7 @@ export function compactPidTable(k: Core, saved: PidTable | readonly (PidEntry | 
     for (const e of saved as readonly (PidEntry | null)[]) if (e) entries.push(e);
   } else {
     const p = saved as PidTable;
-    for (let id = 1; id < p.ns.length; id++) {
-      const nsId = p.ns[id]! as NsId;
-      if (nsId === 0) continue;
-      const level = k.ns(nsId).level;
-      const nums: number[] = [];
-      for (let l = 0; l <= level; l++) nums.push(p.nums[p.at[id]! + l]!);
-      entries.push({
-        id: id as TaskId,
-        ns: nsId,
-        nums,
-        users: p.users[id]!,
-        owner: p.owner[id] as TaskId,
-      });
-    }
+    for (let id = 1; id < p.ns.length; id++) if (p.ns[id] !== 0) entries.push(entryIn(k, p, id));
   }
   const last = entries.length > 0 ? entries[entries.length - 1]!.id : 0;
   const out = newPidTable(Math.max(64, last + 1));

@@ -20,6 +20,7 @@ import type { TraceEvent } from './trace.ts';
 import type { TaskRef } from './state.ts';
 import type { RuleId } from './rules.ts';
 import { RULES } from './rules.ts';
+import { grow } from './typed.ts';
 
 const CHUNK_BITS = 12;
 const CHUNK = 1 << CHUNK_BITS;
@@ -309,15 +310,6 @@ export class TraceLog {
   view(): readonly TraceEvent[] {
     return (this.proxy ??= createView(this));
   }
-}
-
-/** A typed array at least `min` long (doubling), with the old contents. */
-function grow<T extends Int32Array | Uint8Array>(a: T, min: number): T {
-  let size = a.length;
-  while (size < min) size *= 2;
-  const bigger = new (a.constructor as new (n: number) => T)(size);
-  bigger.set(a);
-  return bigger;
 }
 
 export const outcomeCode = (outcome: Outcome, forced: boolean): number =>
