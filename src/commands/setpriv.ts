@@ -9,7 +9,7 @@
  */
 import type { Program, ProgramContext } from '../kernel-sim/index.ts';
 import { getopt } from './getopt.ts';
-import { err, errText, execvp } from './util.ts';
+import { err, errText, execvp, idTable } from './util.ts';
 import { helpRequested } from './help.ts';
 
 /** setpriv's exit status for a failed privilege change (SETPRIV_EXIT_PRIVERR). */
@@ -35,17 +35,16 @@ const UNMODELLED = [
 ];
 
 /** A user or group: a number, or a name from the file (/etc/passwd, /etc/group). */
-function parseId(ctx: ProgramContext<unknown>, text: string, file: string): number | null {
+function parseId(
+  ctx: ProgramContext<unknown>,
+  text: string,
+  file: '/etc/passwd' | '/etc/group',
+): number | null {
   if (/^[0-9]+$/.test(text)) {
     const n = Number(text);
     return n <= 0xfffffffe ? n : null;
   }
-  const table = ctx.fs.readFile(file);
-  if (typeof table !== 'string') return null;
-  for (const line of table.split('\n')) {
-    const f = line.split(':');
-    if (f[0] === text && f[2] !== undefined && /^[0-9]+$/.test(f[2])) return Number(f[2]);
-  }
+  for (const [id, name] of idTable(ctx, file)) if (name === text) return id;
   return null;
 }
 

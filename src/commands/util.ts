@@ -53,10 +53,13 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(Number(m[1]) * mult * 1e6);
 }
 
-/** uid -> login name from /etc/passwd (the number itself when unknown). */
-export function userTable(ctx: ProgramContext<unknown>): Map<number, string> {
+/** id -> name from /etc/passwd or /etc/group (name:x:id:...); empty when the file is missing. */
+export function idTable(
+  ctx: ProgramContext<unknown>,
+  file: '/etc/passwd' | '/etc/group' = '/etc/passwd',
+): Map<number, string> {
   const map = new Map<number, string>();
-  const text = ctx.fs.readFile('/etc/passwd');
+  const text = ctx.fs.readFile(file);
   if (!isErrno(text))
     for (const line of text.split('\n')) {
       const f = line.split(':');
@@ -64,6 +67,9 @@ export function userTable(ctx: ProgramContext<unknown>): Map<number, string> {
     }
   return map;
 }
+
+/** uid -> login name from /etc/passwd (the number itself when unknown). */
+export const userTable = (ctx: ProgramContext<unknown>): Map<number, string> => idTable(ctx);
 
 export function basename(path: string): string {
   const p = path.replace(/\/+$/, '');
