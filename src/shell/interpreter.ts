@@ -1409,15 +1409,20 @@ const isRunning = (j: Job | undefined): boolean => j !== undefined && !j.stopped
  * so the search runs from the end and stops at the first match.
  */
 function newestBelow(st: ShState, below: number, pred: (j: Job) => boolean): number | undefined {
-  // No job of this shell has ever stopped: none is stopped now (a loop of `cmd &` asks this for
-  // every new job, and would otherwise look at the whole table each time).
-  if (pred === isStopped && !st.someStopped) return undefined;
   for (let i = st.jobs.length - 1; i >= 0; i--) {
     const j = st.jobs[i]!;
     if (!j.hidden && j.id < below && pred(j)) return j.id;
   }
   return undefined;
 }
+
+/**
+ * The newest stopped job numbered below `below`. While no job of this shell has ever stopped,
+ * none is stopped now: a loop of `cmd &` asks this for every new job, and would otherwise look
+ * at the whole table each time.
+ */
+const newestStopped = (st: ShState, below: number): number | undefined =>
+  st.someStopped === true ? newestBelow(st, below, isStopped) : undefined;
 
 /** set_current_job(): `id` becomes current; the previous job is chosen as bash does. */
 export function setCurrentJob(st: ShState, id: number): void {
@@ -1433,7 +1438,7 @@ export function setCurrentJob(st: ShState, id: number): void {
   if (prev !== cur && isStopped(liveJob(st, prev))) return done(prev);
   const current = liveJob(st, cur);
   if (isStopped(current)) {
-    const c = newestBelow(st, id, isStopped);
+    const c = newestStopped(st, id);
     if (c !== undefined) return done(c);
   }
   const c = newestBelow(st, isRunning(current) ? id : Infinity, isRunning);
@@ -1448,7 +1453,7 @@ export function resetCurrent(st: ShState): void {
   if (isStopped(liveJob(st, cur))) candidate = cur;
   else {
     if (isStopped(liveJob(st, prev))) candidate = prev;
-    candidate ??= newestBelow(st, Infinity, isStopped);
+    candidate ??= newestStopped(st, Infinity);
     candidate ??= newestBelow(st, Infinity, isRunning);
   }
   if (candidate !== undefined) setCurrentJob(st, candidate);
