@@ -150,6 +150,12 @@ function stepEvents(ctx: CheckContext): readonly TraceEvent[] {
 
 const signalOf = (args: Args): number => parseSignal(String(args.signal)) ?? 0;
 
+/** How many times the kernel dropped signal `sig` sent to a process named `comm`. */
+const droppedCount = (events: readonly TraceEvent[], comm: unknown, sig: number): number =>
+  events.filter(
+    (e) => e.type === 'signal' && e.task.comm === comm && e.sig === sig && e.outcome === 'dropped',
+  ).length;
+
 // ------------------------------------------------------------------ the library
 
 export const CHECKS: readonly CheckSpec[] = [
@@ -279,13 +285,7 @@ export const CHECKS: readonly CheckSpec[] = [
         (e) =>
           e.type === 'deliver' && e.task.comm === args.comm && e.sig === sig && e.action !== 'skip',
       );
-      const dropped = events.filter(
-        (e) =>
-          e.type === 'signal' &&
-          e.task.comm === args.comm &&
-          e.sig === sig &&
-          e.outcome === 'dropped',
-      ).length;
+      const dropped = droppedCount(events, args.comm, sig);
       const actual =
         got.length > 0
           ? `${String(args.comm)} received ${sigName(sig)} ${got.length} time(s)` +
@@ -304,13 +304,7 @@ export const CHECKS: readonly CheckSpec[] = [
     },
     run: (ctx, args) => {
       const sig = signalOf(args);
-      const n = stepEvents(ctx).filter(
-        (e) =>
-          e.type === 'signal' &&
-          e.task.comm === args.comm &&
-          e.sig === sig &&
-          e.outcome === 'dropped',
-      ).length;
+      const n = droppedCount(stepEvents(ctx), args.comm, sig);
       return {
         pass: n > 0,
         actual: `${sigName(sig)} to ${String(args.comm)} dropped ${n} time(s)`,
