@@ -49,7 +49,7 @@ sh -c 'trap "echo bg got it" WINCH; sleep 1; echo bg done' & sh -c 'trap "echo f
 # makes its job current; a continued job (waitchld with WCONTINUED) resets them; `jobs` and the
 # notices delete the dead jobs after the whole list, so their marks are those of before.
 sleep 5; sleep 7 & sleep 0.1; jobs; kill %1 %2; x=$(sleep 0.1); jobs   #@keys 0.3 ^Z
-sleep 5; sleep 6; jobs; kill %1 %2; x=$(sleep 0.1); jobs   #@keys 0.3 ^Z 0.3 ^Z
+sleep 5; sleep 6; jobs; kill %1; x=$(sleep 0.1); kill %2; x=$(sleep 0.1); jobs   #@keys 0.3 ^Z 0.3 ^Z
 sleep 5; sleep 6; jobs; fg %1; jobs; kill %2   #@keys 0.3 ^Z 0.3 ^Z 0.3 ^C
 sleep 5; sleep 6; sleep 8 & sleep 0.1; jobs; bg %1; sleep 0.1; jobs; fg %2; jobs; kill %1 %3; x=$(sleep 0.1); jobs   #@keys 0.3 ^Z 0.3 ^Z 0.5 ^C
 sleep 7 & sleep 8 & sleep 0.1; jobs; kill %2; sleep 0.1; jobs; kill %1; x=$(sleep 0.1); jobs
